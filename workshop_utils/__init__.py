@@ -1,0 +1,53 @@
+"""Helpers for the product-categorization workshop: setup, data, splits, checks.
+
+What the workshop teaches stays in the notebooks; this package only does the chores.
+"""
+from __future__ import annotations
+
+import os
+
+from .config import Config
+from .errors import (CorruptDataError, DataUnavailableError, ExerciseNotDone, ImageDecodeError,
+                     WorkshopError)
+
+__version__ = "0.1.0"
+__all__ = ["setup", "Config", "WorkshopError", "DataUnavailableError", "CorruptDataError",
+           "ImageDecodeError", "ExerciseNotDone", "__version__"]
+
+
+def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
+    """The one call after the install cell: versions, GPU, seeds, budget. Returns the config."""
+    # Quieter TensorFlow start-up; must be set before TensorFlow is first imported.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from . import config as settings
+    from . import environment
+
+    colab = environment.in_colab()
+    gpus = environment.gpu_names()
+    run = settings.make_config(notebook, gpu=bool(gpus), colab=colab)
+    environment.set_seeds(run.seed, deterministic_ops=not gpus)
+    environment.show_short_errors()
+    if verbose:
+        report(run, gpus)
+    return run
+
+
+def report(run: Config, gpus: list[str]) -> None:
+    from . import environment
+
+    versions = environment.version_report()
+    print("  ".join(f"{name} {version or 'missing'}" for name, version, _, _ in versions))
+    for name, version, minimum, ok in versions:
+        if not ok:
+            print(f"⚠️  {name} {version or 'is not installed'}: this workshop needs {name} >= {minimum}; "
+                  f"run  %pip install -U \"{name}>={minimum}\"  and restart the runtime.")
+    if gpus:
+        print(f"GPU: yes ({len(gpus)} device{'s' if len(gpus) > 1 else ''})")
+    elif run.colab:
+        print("GPU: no. For faster training pick Runtime > Change runtime type > T4 GPU, "
+              "then run this cell again (every notebook also finishes on CPU).")
+    else:
+        print("GPU: no (every notebook finishes on CPU with the fast budget).")
+    print(run.summary())
+    source = f"local copy {run.data_dir}" if run.data_dir else f"cache {run.cache_dir} (downloaded if missing)"
+    print(f"Data: {source}")

@@ -1,0 +1,67 @@
+"""Command line: python -m workshop_utils {download,notebooks,repoint} ..."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import WorkshopError
+
+
+def download(arguments) -> None:
+    from . import data, stopwords
+
+    folder = Path(arguments.to).expanduser()
+    dataset = data.save_local_copy(folder, arguments.data_dir)
+    nltk_folder = stopwords.save_stopwords(folder / "nltk_data")
+    print(f"Saved the data to {dataset} and NLTK stopwords to {nltk_folder}.")
+    print("To use them with no network, set before starting Jupyter:")
+    print(f"  export WORKSHOP_DATA_DIR={dataset}")
+    print(f"  export NLTK_DATA={nltk_folder}")
+
+
+def notebooks(arguments) -> None:
+    from . import notebooks as generator
+
+    if arguments.check:
+        stale = generator.stale_files()
+        if stale:
+            names = ", ".join(str(path.relative_to(generator.config.CHECKOUT_DIR)) for path in stale)
+            raise SystemExit(f"Out of date: {names}. Run `python -m workshop_utils notebooks` and commit.")
+        print("Student copies and solutions are up to date.")
+        return
+    changed = generator.build()
+    print(f"{len(changed)} file(s) rewritten" + (": " + ", ".join(p.name for p in changed) if changed else "."))
+
+
+def repoint(arguments) -> None:
+    from . import notebooks as generator
+
+    changed = generator.repoint(arguments.repository)
+    print(f"Badges and install lines now point at {arguments.repository} ({len(changed)} notebook files rewritten).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workshop_utils", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    fetch = commands.add_parser("download", help="save the data and NLTK stopwords to a folder for offline use")
+    fetch.add_argument("--to", required=True, help="destination folder (a USB stick, say)")
+    fetch.add_argument("--data-dir", default=None, help="copy from this local copy instead of downloading")
+    fetch.set_defaults(run=download)
+    generate = commands.add_parser("notebooks", help="regenerate notebooks/ from solutions/")
+    generate.add_argument("--check", action="store_true", help="only report files that are out of date")
+    generate.set_defaults(run=notebooks)
+    fork = commands.add_parser("repoint", help="point badges and install lines at another repository")
+    fork.add_argument("repository", help="GitHub OWNER/NAME")
+    fork.set_defaults(run=repoint)
+    arguments = parser.parse_args(argv)
+    try:
+        arguments.run(arguments)
+    except WorkshopError as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

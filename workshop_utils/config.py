@@ -1,0 +1,103 @@
+"""Every setting the workshop reads: the budget, environment variables, paths, the repository.
+
+Environment variables (all optional):
+    WORKSHOP_DATA_DIR  a local copy of the data mirror (folder holding data/*.parquet)
+    WORKSHOP_CACHE     where downloads are kept (default: data/cache in a checkout,
+                       else ~/.cache/product-categorization-workshop)
+    WORKSHOP_FAST      1 = fast mode (small sample, few epochs), 0 = full mode,
+                       unset = fast on CPU and under CI, full on a GPU
+    WORKSHOP_RESULTS   a JSON file that collects every notebook's test metrics
+    NLTK_DATA          NLTK's own variable: where the stopwords corpus lives
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The one place the repository's GitHub slug lives: badges and Colab install lines are
+# generated from it (`python -m workshop_utils repoint OWNER/NAME` changes it for a fork).
+REPOSITORY = "product-categorization-workshop/product-categorization-dl"
+BRANCH = "main"
+
+SEED = 42
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_DIR = PACKAGE_DIR.parent
+
+# Fast mode keeps every notebook to a few minutes on a 2-core CPU; full mode uses it all.
+FAST_BUDGET = {"sample_size": 8_000, "epochs": 6, "batch_size": 64}
+FULL_BUDGET = {"sample_size": None, "epochs": 20, "batch_size": 256}
+
+
+def env_flag(name: str) -> bool | None:
+    """Read a yes/no environment variable: True, False, or None when unset or empty."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name}={value!r} is not understood: set it to 1 (yes) or 0 (no).")
+
+
+def fast_mode_wanted(gpu_available: bool) -> bool:
+    """WORKSHOP_FAST decides when set; otherwise fast on CPU and under CI."""
+    forced = env_flag("WORKSHOP_FAST")
+    if forced is not None:
+        return forced
+    return bool(env_flag("CI")) or not gpu_available
+
+
+def data_dir_from_env() -> Path | None:
+    value = os.environ.get("WORKSHOP_DATA_DIR", "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def cache_dir() -> Path:
+    value = os.environ.get("WORKSHOP_CACHE", "").strip()
+    if value:
+        return Path(value).expanduser()
+    # In a checkout the cache sits in data/cache (git-ignored); on Colab, in the home folder.
+    if (CHECKOUT_DIR / "data" / "DATA_CARD.md").exists():
+        return CHECKOUT_DIR / "data" / "cache"
+    return Path.home() / ".cache" / "product-categorization-workshop"
+
+
+def results_path() -> Path | None:
+    value = os.environ.get("WORKSHOP_RESULTS", "").strip()
+    return Path(value).expanduser() if value else None
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a notebook needs to know about this run: its budget and where things are."""
+
+    notebook: str
+    fast: bool
+    gpu: bool
+    colab: bool
+    sample_size: int | None
+    epochs: int
+    batch_size: int
+    seed: int = SEED
+    data_dir: Path | None = None
+    cache_dir: Path = field(default_factory=cache_dir)
+    results_path: Path | None = None
+
+    @property
+    def mode(self) -> str:
+        return "fast" if self.fast else "full"
+
+    def summary(self) -> str:
+        sample = "all rows" if self.sample_size is None else f"{self.sample_size:,} rows"
+        return (f"{self.mode} mode: {sample}, up to {self.epochs} epochs, "
+                f"batch size {self.batch_size}, seed {self.seed}")
+
+
+def make_config(notebook: str, gpu: bool, colab: bool) -> Config:
+    fast = fast_mode_wanted(gpu)
+    budget = FAST_BUDGET if fast else FULL_BUDGET
+    return Config(notebook=notebook, fast=fast, gpu=gpu, colab=colab,
+                  data_dir=data_dir_from_env(), cache_dir=cache_dir(),
+                  results_path=results_path(), **budget)

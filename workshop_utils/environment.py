@@ -1,0 +1,101 @@
+"""Where we run: Colab or not, GPU or not, library versions, seeds, short error display."""
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import random
+import sys
+import warnings
+
+import numpy as np
+
+from .errors import WorkshopError
+
+# Lower bounds the notebooks are written for (Colab's stack is above all of them).
+MINIMUM_VERSIONS = {
+    "tensorflow": "2.16",
+    "keras": "3.0",
+    "numpy": "1.26",
+    "pandas": "2.1",
+    "scikit-learn": "1.4",
+    "nltk": "3.8",
+    "matplotlib": "3.8",
+    "pyarrow": "14.0",
+    "pillow": "10.0",
+}
+# tensorflow may be installed as one of these distributions.
+TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos")
+
+
+def in_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
+def installed_version(package: str) -> str | None:
+    names = TENSORFLOW_DISTRIBUTIONS if package == "tensorflow" else (package,)
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def version_report() -> list[tuple[str, str | None, str, bool]]:
+    """(package, installed version or None, minimum, ok) for every package we rely on."""
+    rows = []
+    for package, minimum in MINIMUM_VERSIONS.items():
+        version = installed_version(package)
+        ok = version is not None and version_tuple(version) >= version_tuple(minimum)
+        rows.append((package, version, minimum, ok))
+    return rows
+
+
+def gpu_names() -> list[str]:
+    import tensorflow as tf
+
+    return [device.name for device in tf.config.list_physical_devices("GPU")]
+
+
+def set_seeds(seed: int, deterministic_ops: bool) -> None:
+    """Same seed, same numbers: Python, NumPy, TensorFlow and Keras in one call."""
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic_ops:
+        # Exact repeatability costs speed and some GPU kernels have no deterministic
+        # version, so this is switched on for CPU runs only.
+        try:
+            tf.config.experimental.enable_op_determinism()
+        except Exception as error:  # older TensorFlow or already initialised
+            warnings.warn(f"Could not switch on deterministic ops ({error}); results may vary slightly.")
+
+
+def show_short_errors() -> None:
+    """In IPython, show a WorkshopError as its one-sentence message instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def short_message(shell, exception_type, exception, traceback, tb_offset=None):
+        return [f"{exception_type.__name__}: {exception}"]
+
+    shell.set_custom_exc((WorkshopError,), short_message)

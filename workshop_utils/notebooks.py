@@ -1,0 +1,206 @@
+"""Student copies generated from the solutions, with badges and install lines kept in step.
+
+In solutions/*.ipynb (the source):
+  - `name = expression  # SOLUTION` becomes `name = ...  # YOUR ANSWER HERE`
+  - lines between `# BEGIN SOLUTION` and `# END SOLUTION` become a `# YOUR CODE HERE`
+    comment and a `raise NotImplementedError("Exercise not done yet: ...")`
+  - a cell tagged `solution` (an answer in words, say) is left out of the student copy
+  - the first markdown cell carries the "Open in Colab" badge and the code cell tagged
+    `setup` the Colab install line; both are rewritten from config.REPOSITORY.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+from . import config
+
+SOLUTIONS = "solutions"
+STUDENT_COPIES = "notebooks"
+SOLUTION_LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+NOT_DONE = ('raise NotImplementedError("Exercise not done yet: replace this line with your code '
+            '(see the instructions above), then run the cell again.")')
+
+NOTEBOOK_METADATA = {
+    "accelerator": "GPU",
+    "colab": {"provenance": [], "gpuType": "T4", "toc_visible": True},
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+class NotebookSourceError(ValueError):
+    """A solution notebook breaks one of the conventions above."""
+
+
+def badge(folder: str, filename: str) -> str:
+    url = f"https://colab.research.google.com/github/{config.REPOSITORY}/blob/{config.BRANCH}/{folder}/{filename}"
+    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
+
+
+def install_requirement() -> str:
+    return f"workshop-utils @ git+https://github.com/{config.REPOSITORY}@{config.BRANCH}"
+
+
+def setup_source(notebook: str) -> str:
+    return "\n".join([
+        "# Setup: on Colab, install the workshop's helper package (locally it is already installed).",
+        "import sys",
+        "",
+        'if "google.colab" in sys.modules:',
+        f'    %pip install --quiet "{install_requirement()}"',
+        "",
+        "import workshop_utils",
+        "",
+        f'config = workshop_utils.setup("{notebook}")',
+    ])
+
+
+def normalise(notebook, folder: str, filename: str):
+    """Canonical form: fresh badge and setup cell, no outputs, stable ids and metadata."""
+    notebook = copy.deepcopy(notebook)
+    notebook.metadata = copy.deepcopy(NOTEBOOK_METADATA)
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    setup_cells = [cell for cell in notebook.cells if "setup" in cell.metadata.get("tags", [])]
+    if not markdown or len(setup_cells) != 1:
+        raise NotebookSourceError(f"{filename} needs a markdown title cell first and exactly one "
+                                  "code cell tagged 'setup'.")
+    title = markdown[0]
+    fresh = badge(folder, filename)
+    title.source = BADGE.sub(fresh, title.source) if BADGE.search(title.source) else f"{fresh}\n\n{title.source}"
+    setup_cells[0].source = setup_source(Path(filename).stem)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:02d}"
+        tags = cell.metadata.get("tags", [])
+        cell.metadata = {"tags": tags} if tags else {}
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.pop("attachments", None) if cell.cell_type == "code" else None
+    return notebook
+
+
+def blank_source(source: str, where: str) -> str:
+    """The student version of one code cell's source."""
+    lines, inside, indent = [], False, ""
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise NotebookSourceError(f"{where}, line {number}: nested {BEGIN}.")
+            inside, indent = True, line[: len(line) - len(line.lstrip())]
+            lines += [f"{indent}# YOUR CODE HERE", f"{indent}{NOT_DONE}"]
+        elif stripped == END:
+            if not inside:
+                raise NotebookSourceError(f"{where}, line {number}: {END} without {BEGIN}.")
+            inside = False
+        elif inside:
+            continue
+        elif re.search(r"#\s*SOLUTION\s*$", line):
+            match = SOLUTION_LINE.match(line)
+            if not match:
+                raise NotebookSourceError(f"{where}, line {number}: '# SOLUTION' must end an "
+                                          "assignment such as `answer = 42  # SOLUTION`.")
+            lines.append(f"{match['indent']}{match['target'].rstrip()} = ...  # YOUR ANSWER HERE")
+        else:
+            lines.append(line)
+    if inside:
+        raise NotebookSourceError(f"{where}: {BEGIN} without {END}.")
+    return "\n".join(lines)
+
+
+def student_copy(solution, filename: str):
+    notebook = normalise(solution, STUDENT_COPIES, filename)
+    cells = []
+    for index, cell in enumerate(notebook.cells):
+        if "solution" in cell.metadata.get("tags", []):
+            continue
+        if cell.cell_type == "code":
+            cell.source = blank_source(cell.source, f"{filename}, cell {index}")
+        cells.append(cell)
+    notebook.cells = cells
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:02d}"
+    return notebook
+
+
+def python_source(cell_source: str) -> str:
+    """A cell's source as plain Python (IPython magics such as %pip turned into calls)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(cell_source)
+
+
+def syntax_errors(notebook, filename: str) -> list[str]:
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            ast.parse(python_source(cell.source))
+        except SyntaxError as error:
+            problems.append(f"{filename}, cell {index}: {error.msg} (line {error.lineno})")
+    return problems
+
+
+def render(notebook) -> str:
+    return nbformat.writes(notebook, version=4) + "\n"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every file this module writes, with the text it should hold."""
+    files = {}
+    for path in sorted((root / SOLUTIONS).glob("*.ipynb")):
+        solution = nbformat.read(path, as_version=4)
+        files[path] = render(normalise(solution, SOLUTIONS, path.name))
+        files[root / STUDENT_COPIES / path.name] = render(student_copy(solution, path.name))
+    return files
+
+
+def stale_files(root: Path = config.CHECKOUT_DIR) -> list[Path]:
+    """Files whose content differs from what `build` would write (or that should not exist)."""
+    expected = expected_files(root)
+    stale = [path for path, text in expected.items()
+             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale += [path for path in sorted((root / STUDENT_COPIES).glob("*.ipynb")) if path not in expected]
+    return stale
+
+
+def build(root: Path = config.CHECKOUT_DIR) -> list[Path]:
+    """Normalise the solutions and regenerate notebooks/; returns the files that changed."""
+    expected = expected_files(root)
+    for path, text in expected.items():
+        problems = syntax_errors(nbformat.reads(text, as_version=4), path.name)
+        if problems:
+            raise NotebookSourceError("; ".join(problems))
+    changed = stale_files(root)
+    (root / STUDENT_COPIES).mkdir(exist_ok=True)
+    for path in changed:
+        if path in expected:
+            path.write_text(expected[path], encoding="utf-8")
+        else:
+            path.unlink()  # a student copy whose solution was removed
+    return changed
+
+
+def repoint(repository: str, root: Path = config.CHECKOUT_DIR) -> list[Path]:
+    """Point badges and install lines at another GitHub repository (a fork): OWNER/NAME."""
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        raise ValueError(f"{repository!r} is not a GitHub repository name such as owner/name.")
+    previous = config.REPOSITORY
+    settings = root / "workshop_utils" / "config.py"
+    text = settings.read_text(encoding="utf-8")
+    text = re.sub(r'^REPOSITORY = ".*"$', f'REPOSITORY = "{repository}"', text, count=1, flags=re.M)
+    settings.write_text(text, encoding="utf-8")
+    config.REPOSITORY = repository
+    changed = build(root)
+    readme = root / "README.md"
+    if readme.exists():
+        readme.write_text(readme.read_text(encoding="utf-8").replace(previous, repository), encoding="utf-8")
+    return changed
