@@ -1,0 +1,102 @@
+"""Wall time and peak memory of loading the data and of running each solution notebook.
+
+    python benchmarks/run.py                          # load_products + every notebook, fast mode
+    python benchmarks/run.py --mode full solutions/04_build_train_evaluate.ipynb
+    python benchmarks/run.py --only-data              # load_products cold and cached
+
+Each notebook runs in its own process (nbclient), so its peak memory is its own: the
+largest resident set of the kernel, read from the operating system after it exits.
+Prints a Markdown table; `--json FILE` also writes the numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RUN_ONE_NOTEBOOK = """
+import resource, sys, time, nbformat
+from nbclient import NotebookClient
+notebook = nbformat.read(sys.argv[1], as_version=4)
+start = time.perf_counter()
+NotebookClient(notebook, timeout=3600, kernel_name="python3",
+               resources={"metadata": {"path": sys.argv[2]}}).execute()
+seconds = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"RESULT {seconds:.1f} {peak_kib}")
+"""
+
+LOAD_DATA = """
+import resource, sys, time
+start = time.perf_counter()
+from workshop_utils.data import load_products
+products = load_products(progress=False)
+seconds = time.perf_counter() - start
+assert len(products) == 44072, len(products)
+print(f"RESULT {seconds:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+"""
+
+
+def measure(code: str, *arguments: str, environment: dict | None = None) -> tuple[float, float]:
+    finished = subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True,
+                              env=environment or os.environ.copy(), cwd=ROOT)
+    if finished.returncode != 0:
+        raise SystemExit(f"Failed ({' '.join(arguments) or 'data'}):\n{finished.stderr[-3000:]}")
+    line = [row for row in finished.stdout.splitlines() if row.startswith("RESULT ")][-1]
+    _, seconds, peak_kib = line.split()
+    return float(seconds), int(peak_kib) / 1024
+
+
+def data_rows() -> list[tuple[str, str, float, float]]:
+    rows = []
+    local = os.environ.get("WORKSHOP_DATA_DIR")
+    seconds, peak = measure(LOAD_DATA)
+    rows.append(("load_products()", f"local copy ({'WORKSHOP_DATA_DIR' if local else 'cache'})", seconds, peak))
+    if local:
+        # Cold: the cache is empty, so the files are copied in by `download --to`, then read.
+        with tempfile.TemporaryDirectory() as folder:
+            environment = os.environ.copy()
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "workshop_utils", "download", "--to", folder],
+                           check=True, capture_output=True, cwd=ROOT)
+            copy_seconds = time.perf_counter() - start
+            environment["WORKSHOP_DATA_DIR"] = str(Path(folder) / "fashion-product-images-small")
+            seconds, peak = measure(LOAD_DATA, environment=environment)
+            rows.append(("download --to DIR", "copy of the local copy + stopwords", copy_seconds, float("nan")))
+            rows.append(("load_products()", "fresh copy", seconds, peak))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--mode", choices=["fast", "full"], default="fast")
+    parser.add_argument("--only-data", action="store_true")
+    parser.add_argument("--json", type=Path)
+    arguments = parser.parse_args()
+    rows = data_rows()
+    if not arguments.only_data:
+        os.environ["WORKSHOP_FAST"] = "1" if arguments.mode == "fast" else "0"
+        for path in arguments.notebooks or sorted((ROOT / "solutions").glob("*.ipynb")):
+            path = path.resolve()
+            seconds, peak = measure(RUN_ONE_NOTEBOOK, str(path), str(path.parent))
+            rows.append((path.name, f"{arguments.mode} mode", seconds, peak))
+            print(f"{path.name}: {seconds:.0f} s, {peak:,.0f} MiB", file=sys.stderr, flush=True)
+    print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    print("| what | how | wall time (s) | peak memory (MiB) |\n|---|---|---:|---:|")
+    for what, how, seconds, peak in rows:
+        print(f"| {what} | {how} | {seconds:.1f} | {'' if peak != peak else f'{peak:,.0f}'} |")
+    if arguments.json:
+        arguments.json.write_text(json.dumps([dict(zip(["what", "how", "seconds", "peak_mib"], row))
+                                              for row in rows], indent=2))
+
+
+if __name__ == "__main__":
+    main()
