@@ -17,8 +17,9 @@ __all__ = ["setup", "Config", "WorkshopError", "DataUnavailableError", "CorruptD
 
 def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
     """The one call after the install cell: versions, GPU, seeds, budget. Returns the config."""
-    # Quieter TensorFlow start-up; must be set before TensorFlow is first imported.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Hide TensorFlow's C++ start-up log (e.g. "failed call to cuInit" on CPU machines);
+    # it must be set before TensorFlow is first imported.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from . import config as settings
     from . import environment
 

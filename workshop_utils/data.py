@@ -6,6 +6,7 @@ public mirror), then the local cache, then a download of the pinned mirror.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import shutil
 import socket
@@ -130,6 +131,8 @@ def download(shard: Shard, destination: Path, *, retries: int = 3, retry_wait: f
         except (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError) as error:
             reason = getattr(error, "reason", error)
             last_problem = f"the server could not be reached ({reason})"
+        except http.client.HTTPException as error:  # e.g. the connection dropped mid-file
+            last_problem = f"the transfer broke off ({type(error).__name__})"
         except CorruptDataError as error:
             last_problem = f"the downloaded file was damaged ({error})"
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import random
+import re
 import sys
 import warnings
 
@@ -44,10 +45,12 @@ def installed_version(package: str) -> str | None:
 def version_tuple(version: str) -> tuple[int, ...]:
     parts = []
     for piece in version.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
+        digits = re.match(r"\d+", piece)
         if not digits:
             break
-        parts.append(int(digits))
+        parts.append(int(digits.group()))
+        if digits.group() != piece:  # "0rc1": a pre-release, nothing after it counts
+            break
     return tuple(parts)
 
 
@@ -86,7 +89,8 @@ def set_seeds(seed: int, deterministic_ops: bool) -> None:
 
 
 def show_short_errors() -> None:
-    """In IPython, show a WorkshopError as its one-sentence message instead of a traceback."""
+    """In IPython, show a WorkshopError, or an exercise blank that was not filled in, as its
+    one-sentence message instead of a long traceback. Other errors keep their traceback."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -96,6 +100,12 @@ def show_short_errors() -> None:
         return
 
     def short_message(shell, exception_type, exception, traceback, tb_offset=None):
-        return [f"{exception_type.__name__}: {exception}"]
+        # The handler must display the error itself; the cell still counts as failed.
+        if isinstance(exception, WorkshopError) or str(exception).startswith("Exercise not done yet"):
+            lines = [f"{exception_type.__name__}: {exception}"]
+        else:
+            lines = shell.InteractiveTB.structured_traceback(exception_type, exception, traceback,
+                                                             tb_offset=tb_offset)
+        shell._showtraceback(exception_type, exception, lines)
 
-    shell.set_custom_exc((WorkshopError,), short_message)
+    shell.set_custom_exc((WorkshopError, NotImplementedError), short_message)

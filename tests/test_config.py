@@ -1,0 +1,63 @@
+"""The budget and the environment variables; setup() end to end."""
+from __future__ import annotations
+
+import pytest
+
+import workshop_utils
+from workshop_utils import config, environment
+
+
+@pytest.mark.parametrize("fast, ci, gpu, expected", [
+    ("1", None, True, True),     # forced fast even on a GPU
+    ("0", "true", False, False),  # forced full even under CI on a CPU
+    (None, None, False, True),    # CPU: fast
+    (None, None, True, False),    # GPU: full
+    (None, "true", True, True),   # CI: fast
+])
+def test_fast_mode_choice(monkeypatch, fast, ci, gpu, expected):
+    for name, value in (("WORKSHOP_FAST", fast), ("CI", ci)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert config.fast_mode_wanted(gpu_available=gpu) is expected
+
+
+def test_a_misspelt_flag_is_explained(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_FAST", "maybe")
+    with pytest.raises(ValueError, match="set it to 1"):
+        config.fast_mode_wanted(gpu_available=False)
+
+
+def test_fast_budget_is_smaller_than_full():
+    fast = config.Config("n", True, False, False, **config.FAST_BUDGET)
+    full = config.Config("n", False, True, False, **config.FULL_BUDGET)
+    assert fast.sample_size < 44_072 and full.sample_size is None
+    assert fast.epochs < full.epochs
+    assert "fast mode" in fast.summary() and "all rows" in full.summary()
+
+
+def test_version_helpers():
+    assert environment.version_tuple("2.20.0rc1") == (2, 20, 0)
+    assert environment.version_tuple("3.13.2") > environment.version_tuple("3.9")
+    report = {name: ok for name, _, _, ok in environment.version_report()}
+    assert report["keras"] and report["tensorflow"], "the test environment meets the minimums"
+
+
+def test_setup_reports_and_returns_the_config(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("WORKSHOP_FAST", "1")
+    monkeypatch.setenv("WORKSHOP_RESULTS", str(tmp_path / "results.json"))
+    run = workshop_utils.setup("99_test")
+    printed = capsys.readouterr().out
+    assert run.fast and run.sample_size == config.FAST_BUDGET["sample_size"]
+    assert run.notebook == "99_test" and run.results_path == tmp_path / "results.json"
+    assert "keras" in printed and "GPU: no" in printed and "fast mode" in printed
+
+
+def test_seeds_repeat_random_numbers():
+    import keras
+
+    environment.set_seeds(7, deterministic_ops=False)
+    first = keras.random.uniform((3,)).numpy()
+    environment.set_seeds(7, deterministic_ops=False)
+    assert (keras.random.uniform((3,)).numpy() == first).all()

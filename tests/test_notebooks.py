@@ -1,0 +1,147 @@
+"""Student copies are generated, fresh, parse, carry no outputs; badges and installs agree."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workshop_utils import config, notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+STUDENT_COPIES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_student_copies_are_up_to_date():
+    stale = [str(path.relative_to(ROOT)) for path in notebooks.stale_files(ROOT)]
+    assert not stale, f"run `python -m workshop_utils notebooks`: out of date: {stale}"
+
+
+def test_every_solution_has_a_student_copy():
+    assert [p.name for p in SOLUTIONS] == [p.name for p in STUDENT_COPIES]
+    assert [p.name[:2] for p in SOLUTIONS] == [f"{n:02d}" for n in range(len(SOLUTIONS))]
+
+
+@pytest.mark.parametrize("path", STUDENT_COPIES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_cells_parse_and_carry_no_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebooks.syntax_errors(notebook, path.name) == []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} carries outputs"
+    assert notebook.metadata["accelerator"] == "GPU", "every notebook asks Colab for a GPU"
+
+
+@pytest.mark.parametrize("path", STUDENT_COPIES, ids=lambda p: p.name)
+def test_student_copies_hold_no_solutions(path):
+    text = path.read_text()
+    assert "# SOLUTION" not in text and "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+
+
+@pytest.mark.parametrize("path", STUDENT_COPIES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_badge_and_install_line_point_at_the_repository(path):
+    notebook = nbformat.read(path, as_version=4)
+    expected = (f"https://colab.research.google.com/github/{config.REPOSITORY}/blob/{config.BRANCH}/"
+                f"{path.parent.name}/{path.name}")
+    assert expected in notebook.cells[0].source
+    setup = [cell for cell in notebook.cells if "setup" in cell.metadata.get("tags", [])]
+    assert len(setup) == 1
+    assert f"git+https://github.com/{config.REPOSITORY}@{config.BRANCH}" in setup[0].source
+    assert f'workshop_utils.setup("{path.stem}")' in setup[0].source
+    assert 'if "google.colab" in sys.modules:' in setup[0].source, "install on Colab only"
+
+
+def test_readme_badges_cover_every_notebook_and_point_at_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    linked = re.findall(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/[\w.-]+/notebooks/([\w.-]+)", readme)
+    assert {slug for slug, _ in linked} == {config.REPOSITORY}
+    assert sorted({name for _, name in linked}) == [p.name for p in STUDENT_COPIES]
+
+
+def test_solution_line_becomes_an_ellipsis_blank():
+    source = "x = 1\n    answer = products['title'].str.len().max()  # SOLUTION\ncheck.q1(answer)"
+    assert notebooks.blank_source(source, "t") == "x = 1\n    answer = ...  # YOUR ANSWER HERE\ncheck.q1(answer)"
+
+
+def test_solution_block_becomes_a_clear_failure_with_its_indentation():
+    source = "def f(x):\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION\nf(1)"
+    student = notebooks.blank_source(source, "t")
+    assert "x * 2" not in student
+    namespace = {}
+    with pytest.raises(NotImplementedError, match="Exercise not done yet"):
+        exec(student, namespace)
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("# BEGIN SOLUTION\nx = 1", "without # END SOLUTION"),
+    ("x = 1\n# END SOLUTION", "without # BEGIN SOLUTION"),
+    ("print(1)  # SOLUTION", "must end an assignment"),
+])
+def test_malformed_markers_are_reported(source, problem):
+    with pytest.raises(notebooks.NotebookSourceError, match=problem):
+        notebooks.blank_source(source, "t")
+
+
+def test_solution_only_cells_are_dropped():
+    solution = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("", metadata={"tags": ["setup"]}),
+        nbformat.v4.new_markdown_cell("The answer is 42.", metadata={"tags": ["solution"]}),
+    ])
+    student = notebooks.student_copy(solution, "99_test.ipynb")
+    assert [cell.source for cell in student.cells if cell.cell_type == "markdown"][-1].startswith("[![Open")
+    assert all("42" not in cell.source for cell in student.cells)
+
+
+def test_repoint_rewrites_config_badges_and_readme(tmp_path, monkeypatch):
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "workshop_utils").mkdir()
+    shutil.copy(ROOT / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    old = config.REPOSITORY
+    monkeypatch.setattr(config, "REPOSITORY", old)  # restored after the test
+    notebooks.repoint("someone/fork-of-workshop", tmp_path)
+    assert 'REPOSITORY = "someone/fork-of-workshop"' in (tmp_path / "workshop_utils" / "config.py").read_text()
+    for path in (tmp_path / "notebooks").glob("*.ipynb"):
+        text = path.read_text()
+        assert "someone/fork-of-workshop" in text
+        assert "".join(json.loads(text)["cells"][0]["source"]).count("colab.research.google.com/github/someone/") == 1
+    readme = (tmp_path / "README.md").read_text()
+    assert "someone/fork-of-workshop" in readme and old not in readme
+
+
+def test_untouched_student_copy_of_00_fails_at_its_blank_with_the_clear_message(tmp_path):
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / "notebooks" / "00_setup_check.ipynb", as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [output for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert len(errors) == 1, [error.ename for error in errors]
+    assert errors[0].ename == "ExerciseNotDone"
+    assert "q1 is not done yet" in errors[0].evalue
+    assert len(errors[0].traceback) == 1, "only the one-sentence message is shown"
+
+
+def test_exercise_errors_show_one_line_and_other_errors_their_traceback(tmp_path):
+    from nbclient import NotebookClient
+
+    cells = ["import workshop_utils.environment\nworkshop_utils.environment.show_short_errors()",
+             'raise NotImplementedError("Exercise not done yet: replace this line.")',
+             "from workshop_utils.errors import DataUnavailableError\nraise DataUnavailableError('No data.')",
+             "def deep():\n    raise NotImplementedError('library feature')\ndeep()"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [cell.outputs[0] for cell in notebook.cells[1:]]
+    assert [error.output_type for error in errors] == ["error"] * 3, "each cell still fails"
+    assert errors[0].traceback == ["NotImplementedError: Exercise not done yet: replace this line."]
+    assert errors[1].traceback == ["DataUnavailableError: No data."]
+    assert len(errors[2].traceback) > 1, "an unrelated error keeps its traceback"

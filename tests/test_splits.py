@@ -1,0 +1,73 @@
+"""Class choice, budget sampling and the title-grouped split."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workshop_utils import splits
+
+
+def catalogue(rows_per_class=(300, 120, 60), titles_per_class=(90, 40, 20)) -> pd.DataFrame:
+    """Made-up products: several rows share each title, as in the real catalogue."""
+    frames = []
+    for number, (rows, titles) in enumerate(zip(rows_per_class, titles_per_class)):
+        label = f"class {number}"
+        frames.append(pd.DataFrame({"title": [f"{label} title {i % titles}" for i in range(rows)],
+                                    "article_type": label}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_frequent_classes_keeps_those_with_enough_rows():
+    assert splits.frequent_classes(catalogue(), min_count=100) == ["class 0", "class 1"]
+
+
+def test_sample_to_budget_keeps_every_class_and_the_shares():
+    products = catalogue()
+    sample = splits.sample_to_budget(products, 96, seed=1, min_per_class=10)
+    counts = sample["article_type"].value_counts()
+    assert set(counts.index) == set(products["article_type"])
+    assert counts["class 0"] == 60 and counts["class 1"] == 24 and counts["class 2"] == 12
+    assert splits.sample_to_budget(products, None) is products
+
+
+def test_sample_is_the_same_for_the_same_seed():
+    products = catalogue()
+    first = splits.sample_to_budget(products, 100, seed=3)
+    assert first.index.equals(splits.sample_to_budget(products, 100, seed=3).index)
+    assert not first.index.equals(splits.sample_to_budget(products, 100, seed=4).index)
+
+
+def test_grouped_split_never_shares_a_title_between_parts():
+    train, validation, test = splits.grouped_split(catalogue(), seed=0)
+    parts = [set(part["title"]) for part in (train, validation, test)]
+    assert not parts[0] & parts[1] and not parts[0] & parts[2] and not parts[1] & parts[2]
+    assert len(train) + len(validation) + len(test) == len(catalogue())
+
+
+def test_grouped_split_is_stratified_and_proportioned():
+    train, validation, test = splits.grouped_split(catalogue(), seed=0)
+    for part in (train, validation, test):
+        assert set(part["article_type"]) == {"class 0", "class 1", "class 2"}
+    assert len(train) / len(catalogue()) == pytest.approx(0.70, abs=0.05)
+    assert len(test) / len(catalogue()) == pytest.approx(0.15, abs=0.05)
+
+
+def test_fractions_must_add_up():
+    with pytest.raises(ValueError, match="add up to 1"):
+        splits.grouped_split(catalogue(), fractions=(0.5, 0.2, 0.2))
+
+
+def test_make_splits_labels_match_the_class_list():
+    result = splits.make_splits(catalogue(), sample_size=None, seed=0)
+    assert result.classes == ["class 0", "class 1"]
+    labels = result.labels("train")
+    assert labels.dtype == np.int64 and set(labels) == {0, 1}
+    assert (np.array(result.classes)[labels] == result.train["article_type"].to_numpy()).all()
+    assert list(result.summary().index) == ["train", "validation", "test"]
+
+
+def test_make_splits_is_deterministic():
+    first = splits.make_splits(catalogue(), sample_size=200, seed=5)
+    second = splits.make_splits(catalogue(), sample_size=200, seed=5)
+    assert first.test.index.equals(second.test.index)
