@@ -36,8 +36,11 @@ print(f"RESULT {seconds:.1f} {peak_kib}")
 LOAD_DATA = """
 import resource, sys, time
 start = time.perf_counter()
-from workshop_utils.data import load_products
-products = load_products(progress=False)
+from workshop_utils import data
+shards = data.SHARDS
+if len(sys.argv) > 1:  # fetch from this base URL instead of the public mirror
+    shards = tuple(data.Shard(s.filename, sys.argv[1] + s.filename, s.rows) for s in shards)
+products = data.load_products(shards=shards, progress=False)
 seconds = time.perf_counter() - start
 assert len(products) == 44072, len(products)
 print(f"RESULT {seconds:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
@@ -71,6 +74,32 @@ def data_rows() -> list[tuple[str, str, float, float]]:
             seconds, peak = measure(LOAD_DATA, environment=environment)
             rows.append(("download --to DIR", "copy of the local copy + stopwords", copy_seconds, float("nan")))
             rows.append(("load_products()", "fresh copy", seconds, peak))
+        rows += download_rows(Path(local))
+    return rows
+
+
+def download_rows(local: Path) -> list[tuple[str, str, float, float]]:
+    """Cold and cached loads through the real download code, from a server on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(local / "data"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as cache:
+            environment = {key: value for key, value in os.environ.items() if key != "WORKSHOP_DATA_DIR"}
+            environment["WORKSHOP_CACHE"] = cache
+            seconds, peak = measure(LOAD_DATA, base, environment=environment)
+            rows.append(("load_products()", "cold: download from 127.0.0.1, verify, cache", seconds, peak))
+            seconds, peak = measure(LOAD_DATA, base, environment=environment)
+            rows.append(("load_products()", "cached", seconds, peak))
+    finally:
+        server.shutdown()
     return rows
 
 
