@@ -46,7 +46,7 @@ def test_a_check_that_raises_reports_instead_of_crashing(capsys):
 
 def test_unknown_exercise_lists_the_known_ones():
     with pytest.raises(AttributeError, match="q1"):
-        checks.load("00_setup_check").q42
+        _ = checks.load("00_setup_check").q42
 
 
 def test_notebook_00_check_knows_the_common_mistake(capsys):

@@ -58,7 +58,8 @@ def test_badge_and_install_line_point_at_the_repository(path):
 
 def test_readme_badges_cover_every_notebook_and_point_at_the_repository():
     readme = (ROOT / "README.md").read_text()
-    linked = re.findall(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/[\w.-]+/notebooks/([\w.-]+)", readme)
+    badge_link = r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/[\w.-]+/notebooks/([\w.-]+)"
+    linked = re.findall(badge_link, readme)
     assert {slug for slug, _ in linked} == {config.REPOSITORY}
     assert sorted({name for _, name in linked}) == [p.name for p in STUDENT_COPIES]
 

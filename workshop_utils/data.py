@@ -9,7 +9,6 @@ import hashlib
 import http.client
 import io
 import shutil
-import socket
 import sys
 import time
 import urllib.error
@@ -128,7 +127,7 @@ def download(shard: Shard, destination: Path, *, retries: int = 3, retry_wait: f
             last_problem = f"the server answered HTTP {error.code} ({error.reason})"
             if 400 <= error.code < 500 and error.code not in (408, 429):
                 break  # a missing file will not appear by asking again
-        except (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError) as error:
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
             reason = getattr(error, "reason", error)
             last_problem = f"the server could not be reached ({reason})"
         except http.client.HTTPException as error:  # e.g. the connection dropped mid-file

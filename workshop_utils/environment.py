@@ -85,7 +85,8 @@ def set_seeds(seed: int, deterministic_ops: bool) -> None:
         try:
             tf.config.experimental.enable_op_determinism()
         except Exception as error:  # older TensorFlow or already initialised
-            warnings.warn(f"Could not switch on deterministic ops ({error}); results may vary slightly.")
+            warnings.warn(f"Could not switch on deterministic ops ({error}); results may vary slightly.",
+                          stacklevel=2)
 
 
 def show_short_errors() -> None:

@@ -21,7 +21,8 @@ from . import config
 
 SOLUTIONS = "solutions"
 STUDENT_COPIES = "notebooks"
-SOLUTION_LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
+SOLUTION_LINE = re.compile(
+    r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 NOT_DONE = ('raise NotImplementedError("Exercise not done yet: replace this line with your code '

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import DataUnavailableError
@@ -25,7 +25,7 @@ def find_corpus() -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def english_stopwords() -> frozenset[str]:
     import nltk
 
