@@ -51,6 +51,7 @@ def test_badge_and_install_line_point_at_the_repository(path):
     assert expected in notebook.cells[0].source
     setup = [cell for cell in notebook.cells if "setup" in cell.metadata.get("tags", [])]
     assert len(setup) == 1
+    assert setup[0] is next(cell for cell in notebook.cells if cell.cell_type == "code"), "setup comes first"
     assert f"git+https://github.com/{config.REPOSITORY}@{config.BRANCH}" in setup[0].source
     assert f'workshop_utils.setup("{path.stem}")' in setup[0].source
     assert 'if "google.colab" in sys.modules:' in setup[0].source, "install on Colab only"
