@@ -70,9 +70,26 @@ def lab() -> None:
     run(python, "-m", "jupyter", "lab", "--notebook-dir", ROOT / "notebooks")
 
 
+def browser_for_slide_test() -> None:
+    """Debian's chromium, which the slide test renders a deck in: installed with apt-get when missing."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists() or not shutil.which("apt-get"):
+        return
+    if os.name != "posix" or (os.geteuid() != 0 and not shutil.which("sudo")):
+        print("Chromium is missing and cannot be installed here: the slide rendering test will be skipped.")
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        run(*sudo, "apt-get", "update", "-q", env=quiet)
+        run(*sudo, "apt-get", "install", "-y", "-q", "chromium", env=quiet)
+    except subprocess.CalledProcessError:
+        print("Installing chromium failed: the slide rendering test will be skipped.")
+
+
 def test() -> None:
     offline_data_defaults()
     os.environ.setdefault("WORKSHOP_FAST", "1")
+    browser_for_slide_test()
     failures = []
     colab = environment(".venv-colab", "dev,slides", COLAB_CONSTRAINTS)
     latest = environment(".venv-latest", "dev,slides", upgrade=True)

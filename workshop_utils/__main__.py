@@ -1,4 +1,4 @@
-"""Command line: python -m workshop_utils {download,notebooks,repoint} ..."""
+"""Command line: python -m workshop_utils {download,notebooks,repoint,slides} ..."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,21 @@ def repoint(arguments) -> None:
     print(f"Badges and install lines now point at {arguments.repository} ({len(changed)} notebook files rewritten).")
 
 
+def slides(arguments) -> None:
+    import time
+
+    from . import slides as decks
+
+    started = time.perf_counter()
+    built = decks.build(arguments.out, arguments.decks, offline=arguments.offline)
+    out = Path(arguments.out).expanduser().resolve()
+    print(f"Built {len(built)} deck(s) in {time.perf_counter() - started:.0f} s: open {out / 'index.html'}")
+    if arguments.offline:
+        print(f"reveal.js and MathJax are in {out / decks.VENDOR}: the folder presents with no network.")
+    else:
+        print("The decks load reveal.js and MathJax from the internet; add --offline for a copy that needs none.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop_utils", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -54,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     fork = commands.add_parser("repoint", help="point badges and install lines at another repository")
     fork.add_argument("repository", help="GitHub OWNER/NAME")
     fork.set_defaults(run=repoint)
+    present = commands.add_parser("slides", help="build the slide decks (slides/*.ipynb) to reveal.js HTML")
+    present.add_argument("--out", default="slides/_build", help="folder for the HTML (default: slides/_build)")
+    present.add_argument("--offline", action="store_true",
+                         help="fetch reveal.js, require.js, jQuery and MathJax from the npm registry into "
+                              "OUT/_vendor so the decks present with no network")
+    present.add_argument("decks", nargs="*", help="only these decks, by name or number (e.g. 00 03)")
+    present.set_defaults(run=slides)
     arguments = parser.parse_args(argv)
     try:
         arguments.run(arguments)

@@ -27,3 +27,140 @@ def product_grid(products: pd.DataFrame, columns: int = 6, caption: str = "title
         figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+def category_tree_chart(products: pd.DataFrame,
+                        levels: tuple[str, ...] = ("master_category", "sub_category", "article_type"),
+                        min_label_share: float = 0.013, title: str | None = None, height: float = 10.0):
+    """The category tree as an icicle chart: one column per level, left to right; each category
+    is a box as tall as its share of the products, beside its parent. Colours follow the first
+    level. Boxes under `min_label_share` of the products are drawn but not labelled."""
+    levels = list(levels)
+    paths = products.groupby(levels, observed=True).size().rename("products").reset_index()
+    total = paths["products"].sum()
+    # Biggest first at every level, children kept together under their parent.
+    order, ascending = [], []
+    for depth in range(len(levels)):
+        paths[f"size_{depth}"] = paths.groupby(levels[: depth + 1], observed=True)["products"].transform("sum")
+        order += [f"size_{depth}", levels[depth]]
+        ascending += [False, True]
+    paths = paths.sort_values(order, ascending=ascending, ignore_index=True)
+    paths["start"] = paths["products"].cumsum() - paths["products"]
+    palette = plt.get_cmap("tab10")
+    colour_of = {name: palette(index % 10) for index, name in enumerate(paths[levels[0]].unique())}
+    figure, axis = plt.subplots(figsize=(10, height))
+    for depth, level in enumerate(levels):
+        boxes = (paths.groupby(levels[: depth + 1], observed=True, sort=False)
+                 .agg(start=("start", "min"), products=("products", "sum")).reset_index())
+        colours = [colour_of[name] for name in boxes[levels[0]]]
+        axis.bar(depth, boxes["products"] / total, bottom=boxes["start"] / total, width=0.96,
+                 color=colours, alpha=1.0 - 0.25 * depth, edgecolor="white", linewidth=0.6)
+        for _, box in boxes.iterrows():
+            share = box["products"] / total
+            if share >= min_label_share:
+                label = textwrap.shorten(str(box[level]), 26, placeholder="...")
+                axis.text(depth - 0.45, (box["start"] + box["products"] / 2) / total,
+                          f"{label} ({share:.0%})" if share >= 0.1 else f"{label} ({share:.1%})",
+                          va="center", ha="left", fontsize=8, clip_on=True)
+    axis.set_xticks(range(len(levels)), [level.replace("_", " ") for level in levels])
+    axis.set_xlim(-0.5, len(levels) - 0.5)
+    axis.set_ylim(1, 0)
+    axis.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:.0%}"))
+    axis.set_ylabel("share of the products (cumulative)")
+    axis.set_title(title or f"The category tree: {len(levels)} levels, {total:,} products "
+                            f"(boxes under {min_label_share:.1%} unlabelled)")
+    for side in ("top", "right"):
+        axis.spines[side].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+# ---------------------------------------------------------------- notebook 05: images and fusion
+def training_curves(histories: dict, title: str | None = None):
+    """Loss and accuracy per epoch, training (dashed) and validation (solid), for one or more
+    models: {"name": keras History or its .history dict}."""
+    figure, (loss_axis, accuracy_axis) = plt.subplots(1, 2, figsize=(11, 3.8))
+    colours = plt.get_cmap("tab10").colors
+    for (name, history), colour in zip(histories.items(), colours):
+        logs = getattr(history, "history", history)
+        epochs = range(1, len(logs["loss"]) + 1)
+        for axis, metric in ((loss_axis, "loss"), (accuracy_axis, "accuracy")):
+            axis.plot(epochs, logs[metric], "--", color=colour, label=f"{name}: training")
+            if f"val_{metric}" in logs:
+                axis.plot(epochs, logs[f"val_{metric}"], "-o", markersize=3, color=colour,
+                          label=f"{name}: validation")
+    loss_axis.set(title="Loss (lower is better)", xlabel="epoch", ylabel="cross-entropy")
+    accuracy_axis.set(title="Accuracy (higher is better)", xlabel="epoch", ylabel="accuracy")
+    for axis in (loss_axis, accuracy_axis):
+        axis.xaxis.get_major_locator().set_params(integer=True)
+        axis.grid(alpha=0.3)
+    accuracy_axis.legend(fontsize=8, loc="lower right")
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def augmentation_grid(photos, augment, copies: int = 5, captions=None, title: str | None = None):
+    """One row per photo: the photo (values 0..1), then `copies` random augmentations of it."""
+    import numpy as np
+
+    originals = np.asarray(photos, dtype="float32")
+    versions = [np.asarray(augment(originals, training=True), dtype="float32") for _ in range(copies)]
+    figure, axes = plt.subplots(len(originals), copies + 1, figsize=((copies + 1) * 1.5, len(originals) * 2.1),
+                                squeeze=False)
+    for row, original in enumerate(originals):
+        for column, picture in enumerate([original] + [version[row] for version in versions]):
+            axis = axes[row, column]
+            axis.imshow(np.clip(picture, 0.0, 1.0))
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if row == 0:
+                axis.set_title("original" if column == 0 else f"augmented {column}", fontsize=9)
+        if captions is not None:
+            axes[row, 0].set_ylabel(textwrap.shorten(str(captions[row]), 18, placeholder="..."), fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def captioned_grid(products: pd.DataFrame, captions, columns: int = 6, title: str | None = None,
+                   width: int = 24):
+    """Photos of the given products, each with its own caption; every line of a caption is
+    wrapped on its own (so "title\\ntext: A\\nfusion: B" keeps its three parts)."""
+    rows = max(1, -(-len(products) // columns))
+    captions = list(captions)
+    lines = max((sum(len(textwrap.wrap(part, width)) or 1 for part in str(caption).split("\n"))
+                 for caption in captions), default=1)
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 2.0, rows * (2.3 + 0.17 * lines)), squeeze=False)
+    for axis in axes.flat:
+        axis.axis("off")
+    for axis, (_, product), caption in zip(axes.flat, products.iterrows(), captions):
+        try:
+            axis.imshow(decode_image(product["image"]))
+        except ImageDecodeError:
+            axis.text(0.5, 0.5, "no photo", ha="center", va="center", transform=axis.transAxes)
+        wrapped = [line for part in str(caption).split("\n") for line in (textwrap.wrap(part, width) or [""])]
+        axis.set_title("\n".join(wrapped), fontsize=7.5)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def f1_change_chart(change: pd.Series, title: str | None = None, xlabel: str = "change in F1"):
+    """One horizontal bar per class: green where the change is positive, red where negative.
+    Classes with no change are left out (their count is given in the title)."""
+    changed = change[change.round(4) != 0].sort_values()
+    unchanged = len(change) - len(changed)
+    figure, axis = plt.subplots(figsize=(8, max(2.5, 0.28 * len(changed) + 1.2)))
+    colours = ["tab:green" if value > 0 else "tab:red" for value in changed]
+    axis.barh([str(name) for name in changed.index], changed.to_numpy(), color=colours)
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_xlabel(xlabel)
+    axis.grid(axis="x", alpha=0.3)
+    heading = title or "Change in F1 per class"
+    axis.set_title(f"{heading}\n({unchanged} classes unchanged, not shown)" if unchanged else heading)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,181 @@
+"""The slide decks: built from slides/*.ipynb with fresh figures, complete, and shown by a real browser."""
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workshop_utils import slides
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+needs_data = pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"),
+                                reason="building the decks needs the real data (set WORKSHOP_DATA_DIR)")
+
+# What each deck must talk about: words that must appear in its slide titles.
+TOPICS = {
+    "00_concepts": ["AI, machine learning, deep learning", "Why deep learning now", "Kinds of learning",
+                    "A neural network", "Parameters and hyperparameters", "Softmax", "Loss", "Gradient descent",
+                    "Train, validation, test", "Underfitting and overfitting", "workflow", "Take-aways"],
+    "01_python_numpy_pandas": ["The day", "notebook 00", "Python", "NumPy", "pandas", "Gradient descent",
+                               "learning rate", "Take-aways"],
+    "02_gather_and_explore": ["long tail", "baselines", "Titles", "Duplicates", "Photos", "Questions",
+                              "Take-aways"],
+    "03_prepare_text": ["tokenization", "Normalisation", "Bag of words", "n-grams", "TF-IDF", "splits", "Keras",
+                        "Take-aways"],
+    "04_build_train_evaluate": ["Baselines", "Keras network", "learning curves", "embeddings", "per class",
+                                "confusion matrix", "Error analysis", "Predict", "Take-aways"],
+    "05_image_branch_and_fusion": ["tensors", "Augmentation", "convolution", "CNN", "Text, image, fusion",
+                                   "Fusion, two ways", "next", "Take-aways"],
+}
+
+
+def source_counts(path: Path) -> dict[str, int]:
+    """What the built deck must hold, read from its source: every visible code cell draws one figure."""
+    notebook = nbformat.read(path, as_version=4)
+    kinds = [slides.slide_type(cell) for cell in notebook.cells]
+    figures = sum(cell.cell_type == "code" and kind not in ("skip", "notes")
+                  for cell, kind in zip(notebook.cells, kinds))
+    return {"slides": slides.count_slides(notebook), "figures": figures, "notes": kinds.count("notes")}
+
+
+def slide_titles(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", title).strip() for title in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, re.S)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("slides")
+    decks = slides.build(out, say=lambda message: None)
+    return out, {deck.name: deck for deck in decks}
+
+
+def test_there_is_a_concepts_deck_and_one_per_notebook():
+    assert [path.stem for path in SOURCES] == list(TOPICS)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_sources_are_clean_notebooks(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        assert "slideshow" in cell.metadata, f"{path.name}: a cell without slide metadata"
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} carries outputs"
+    assert source_counts(path)["figures"] >= 4, "a deck should explain with figures"
+
+
+@needs_data
+def test_every_deck_is_built_and_listed(built):
+    out, decks = built
+    assert sorted(decks) == list(TOPICS)
+    index = (out / "index.html").read_text()
+    for deck in decks.values():
+        assert deck.html.exists() and deck.html.name in index
+
+
+@needs_data
+@pytest.mark.parametrize("name", list(TOPICS))
+def test_deck_has_its_slides_figures_and_notes(built, name):
+    _, decks = built
+    html = decks[name].html.read_text()
+    expected = source_counts(ROOT / "slides" / f"{name}.ipynb")
+    assert slides.html_summary(html) == expected
+    titles = " | ".join(slide_titles(html)).lower()
+    missing = [topic for topic in TOPICS[name] if topic.lower() not in titles]
+    assert not missing, f"{name} has no slide about {missing}"
+    # Code stays hidden; no warning or error was printed while drawing.
+    code_cells = re.findall(r'<div class="jp-Cell jp-CodeCell([^"]*)"', html)
+    assert len(code_cells) == expected["figures"] and all("jp-mod-noInput" in c for c in code_cells)
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
+
+
+@needs_data
+@pytest.mark.parametrize("name", list(TOPICS))
+def test_figures_render(built, name):
+    from PIL import Image
+
+    _, decks = built
+    html = decks[name].html.read_text()
+    for number, encoded in enumerate(re.findall(r'src="data:image/png;base64,([^"]+)"', html)):
+        with Image.open(io.BytesIO(base64.b64decode(encoded))) as image:
+            pixels = image.convert("RGB")
+            assert pixels.width >= 400 and pixels.height >= 150, f"{name} figure {number} is tiny"
+            assert not_blank(pixels), f"{name} figure {number} is blank"
+
+
+@needs_data
+def test_default_build_loads_reveal_and_mathjax_from_a_cdn(built):
+    _, decks = built
+    html = decks["00_concepts"].html.read_text()
+    assert 'src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js"' in html
+    assert "mathjax" in html.lower() and "require.js" not in html and "mermaid" not in html
+
+
+def test_offline_without_npm_is_one_clear_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr(slides.shutil, "which", lambda name: None)
+    with pytest.raises(slides.SlidesError, match="needs npm"):
+        slides.vendor(tmp_path)
+
+
+def test_an_unknown_deck_is_one_line_and_exit_code_1(tmp_path):
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(tmp_path), "99_nothing"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert finished.returncode == 1
+    assert finished.stderr.strip().count("\n") == 0 and "00_concepts" in finished.stderr
+
+
+# ---------------------------------------------------------------- a real browser
+def not_blank(image) -> bool:
+    """More than a few colours, and more than 1% of the pixels not white."""
+    small = image.convert("RGB").resize((320, 180))
+    colours = small.getcolors(maxcolors=320 * 180) or []
+    coloured = sum(count for count, (r, g, b) in colours if min(r, g, b) < 235)
+    return len(colours) > 20 and coloured > 0.01 * 320 * 180
+
+
+def chromium(*arguments: str, profile: Path) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--window-size=1280,720", "--virtual-time-budget=10000"]
+    return subprocess.run([CHROMIUM, *flags, *arguments], capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.browser
+@needs_data
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed and could not be installed "
+                                             "(`python3 tasks.py test` installs Debian's chromium with apt-get)")
+@pytest.mark.skipif(shutil.which("npm") is None, reason="--offline needs npm (Node.js) to fetch reveal.js")
+def test_offline_deck_renders_in_headless_chromium(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "out"
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(out), "--offline", "00"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    html = (out / "00_concepts.slides.html").read_text()
+    assert "unpkg.com" not in html and "cdnjs" not in html, "an offline deck must not load from the internet"
+    # The softmax slide: a formula and a figure.
+    softmax = next(i for i, t in enumerate(slide_titles(html)) if t.lower().startswith("softmax"))
+    page = f"{(out / '00_concepts.slides.html').as_uri()}#/{softmax}"
+
+    dom = chromium("--dump-dom", page, profile=tmp_path / "profile").stdout
+    assert re.search(r'class="reveal[^"]*\bready\b', dom), "reveal.js did not start"
+    assert "mjx-chtml" in dom, "MathJax did not typeset the formulas"
+
+    screenshot = tmp_path / "slide.png"
+    chromium(f"--screenshot={screenshot}", page, profile=tmp_path / "profile")
+    assert screenshot.exists(), "Chromium wrote no screenshot"
+    with Image.open(screenshot) as image:
+        assert image.size == (1280, 720)
+        assert not_blank(image), "the rendered slide is blank"

@@ -1,0 +1,227 @@
+"""Checks for 01_python_numpy_pandas."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..checks import exercise
+
+
+def as_number(answer) -> float | None:
+    """The answer as a float, or None when it is not a single number."""
+    if isinstance(answer, (bool, np.bool_)):
+        return None
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        return float(answer)
+    return None
+
+
+def same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+NOT_WRITTEN = ("the function is not written yet: replace the `raise NotImplementedError(...)` line inside it "
+               "with your code")
+
+
+# ---------------------------------------------------------------- q1: words in titles
+@exercise("q1",
+          hint='lower-case each title, split it into words, and test `"black" in words`; '
+               "sum() of True/False values counts the Trues",
+          solution='answer = sum("black" in title.lower().split() for title in titles)')
+def q1(answer, titles):
+    value = as_number(answer)
+    if value is None:
+        return f"give a number (how many titles), not a {type(answer).__name__}"
+    expected = sum("black" in title.lower().split() for title in titles)
+    if same(value, expected):
+        return None
+    substring = sum("black" in title.lower() for title in titles)
+    capital = sum("Black" in title.split() for title in titles)
+    capital_substring = sum("Black" in title for title in titles)
+    if value == substring:
+        return "that also counts words that merely contain black, such as the brand Blackberrys; compare whole words"
+    if value == capital or value == capital_substring:
+        return "that misses titles written 'BLACK' or 'black': lower-case the title first"
+    if 0 < value < 1 or same(value, expected / max(len(titles), 1)):
+        return "give the number of titles, not a share"
+    return f"{answer!r} is not the number of titles containing the word black"
+
+
+# ---------------------------------------------------------------- q2: a boolean mask on a photo
+@exercise("q2",
+          hint="`photo >= 240` is True per channel; a pixel is near-white when all three of its channels are "
+               "(.all(axis=2)), and the mean of a boolean array is the share of Trues",
+          solution="answer = (photo >= 240).all(axis=2).mean()")
+def q2(answer, photo):
+    value = as_number(answer)
+    if value is None:
+        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+    pixels = (photo >= 240).all(axis=2)
+    expected = pixels.mean()
+    if same(value, expected):
+        return None
+    if same(value, (photo >= 240).mean()):
+        return ("that is the share of channel values (R, G and B counted separately), not of pixels: "
+                "a pixel is near-white only when all three channels are")
+    if same(value, (photo >= 240).any(axis=2).mean()):
+        return "that counts pixels where any channel is near-white; all three must be"
+    if same(value, (photo > 240).all(axis=2).mean()):
+        return "a channel value of exactly 240 counts as near-white: use >= rather than >"
+    if same(value, pixels.sum()):
+        return "that is the number of near-white pixels; divide by the number of pixels (or use .mean())"
+    if same(value, 100 * expected):
+        return "give a share between 0 and 1, not a percentage"
+    return f"{value:.4f} is not the share of near-white pixels"
+
+
+# ---------------------------------------------------------------- q3: softmax
+def softmax_reference(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+@exercise("q3",
+          hint="np.exp(scores) divided by the sum of exp over each row: .sum(axis=1, keepdims=True) keeps the "
+               "shape (rows, 1) so it broadcasts; subtract each row's maximum first so exp() cannot overflow",
+          solution="""def softmax(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / exps.sum(axis=1, keepdims=True)""")
+def q3(softmax):
+    if not callable(softmax):
+        return "pass the function itself: check.q3(softmax)"
+    scores = np.array([[2.0, 1.0, -1.0, 0.5], [0.1, 0.3, 3.2, -0.4], [1.2, 2.5, 0.0, 0.3]])
+    original = scores.copy()
+    try:
+        result = np.asarray(softmax(scores), dtype=float)
+    except NotImplementedError:
+        return NOT_WRITTEN
+    except ValueError as error:
+        if "broadcast" in str(error):
+            return ("an array of shape (rows, columns) cannot be divided by one of shape (rows,): "
+                    "sum with keepdims=True to get (rows, 1), which broadcasts")
+        return f"softmax(scores) raised ValueError: {error}"
+    if not np.array_equal(scores, original):
+        return "your function changed its input array; compute new arrays instead of modifying `scores`"
+    if result.shape != scores.shape:
+        return f"the result has shape {result.shape}; it should keep the shape of the scores {scores.shape}"
+    if np.allclose(result.sum(axis=0), 1) and not np.allclose(result.sum(axis=1), 1):
+        return "each column sums to 1, but each row (one product) should: normalise along axis=1"
+    if np.allclose(result, np.exp(scores) / np.exp(scores).sum()):
+        return "you divided by the sum over the whole array; divide by each row's own sum (axis=1, keepdims=True)"
+    if not np.allclose(result, softmax_reference(scores)):
+        return "for the example scores the probabilities are not exp(score) / sum of exp(scores) in the row"
+    with np.errstate(over="ignore", invalid="ignore"):
+        large = np.asarray(softmax(np.array([[1000.0, 1001.0, 1002.0]])), dtype=float)
+    if not np.all(np.isfinite(large)):
+        return ("for large scores such as [1000, 1001, 1002] the result is nan: np.exp(1000) overflows; "
+                "subtract each row's maximum before exp (the probabilities do not change)")
+    if not np.allclose(large, softmax_reference(np.array([[1000.0, 1001.0, 1002.0]]))):
+        return "for the scores [1000, 1001, 1002] the probabilities are wrong"
+    return None
+
+
+# ---------------------------------------------------------------- q4: groupby, and small groups
+MIN_GROUP = 100
+
+
+@exercise("q4",
+          hint=f"group by article_type, take the mean and the size of the word counts (.agg), keep the groups "
+               f"with at least {MIN_GROUP} products, and find the name of the largest mean with .idxmax()",
+          solution=f"""stats = products.groupby("article_type")["n_words"].agg(["mean", "size"])
+answer = stats[stats["size"] >= {MIN_GROUP}]["mean"].idxmax()""")
+def q4(answer, products):
+    words = products["title"].str.split().str.len()
+    stats = words.groupby(products["article_type"]).agg(["mean", "size"])
+    expected = stats[stats["size"] >= MIN_GROUP]["mean"].idxmax()
+    if isinstance(answer, (pd.Series, pd.DataFrame)):
+        return "give the name of one article type (a string); .idxmax() returns the label of the largest value"
+    if answer == expected:
+        return None
+    if answer == stats["mean"].idxmax():
+        return (f"that article type has fewer than {MIN_GROUP} products: the mean of a handful of titles is "
+                "noise, keep only the large groups before taking the maximum")
+    characters = products["title"].str.len().groupby(products["article_type"]).agg(["mean", "size"])
+    if answer == characters[characters["size"] >= MIN_GROUP]["mean"].idxmax():
+        return "that is the longest in characters; count words (the n_words column)"
+    if answer not in set(stats.index):
+        return f"{answer!r} is not an article type of this catalogue"
+    return f"{answer!r} does not have the most words per title on average among the large article types"
+
+
+# ---------------------------------------------------------------- q5: merge
+@exercise("q5",
+          hint="merge with how='inner' and compare the number of rows with len(products); or count the products "
+               "whose master_category is not in the lookup table (.isin)",
+          solution="""inner = products.merge(departments, on="master_category", how="inner")
+answer = len(products) - len(inner)""")
+def q5(answer, products, departments):
+    value = as_number(answer)
+    if value is None:
+        return f"give a number of products, not a {type(answer).__name__}"
+    missing = ~products["master_category"].isin(departments["master_category"])
+    expected = int(missing.sum())
+    if value == expected:
+        return None
+    if value == len(products) - expected:
+        return "that is the number of products that are kept; the question asks how many disappear"
+    if value == products.loc[missing, "master_category"].nunique():
+        return "that is the number of master categories missing from the lookup table; count products"
+    if 0 < value < 1:
+        return "give the number of products, not a share"
+    return f"{answer!r} is not the number of products an inner merge drops"
+
+
+# ---------------------------------------------------------------- q6: the two derivatives
+def gradients_reference(w, b, x, y):
+    error = w * x + b - y
+    return 2 * np.mean(error * x), 2 * np.mean(error)
+
+
+@exercise("q6",
+          hint="with error = w * x + b - y, the derivative of mean(error**2) is mean(2 * error * x) for w and "
+               "mean(2 * error) for b; return them as a pair (dw, db)",
+          solution="""def gradients(w, b, x, y):
+    error = predict(w, b, x) - y
+    return 2 * np.mean(error * x), 2 * np.mean(error)""")
+def q6(gradients):
+    if not callable(gradients):
+        return "pass the function itself: check.q6(gradients)"
+    rng = np.random.default_rng(0)
+    x = rng.uniform(1, 12, size=50)
+    y = 5 * x + 4 + rng.normal(0, 3, size=50)
+    w, b = 2.5, -1.0
+    try:
+        result = gradients(w, b, x, y)
+    except NotImplementedError:
+        return NOT_WRITTEN
+    try:
+        dw, db = (float(np.asarray(part)) for part in result)
+    except (TypeError, ValueError):
+        return "return two numbers, the derivative for w and the one for b: return dw, db"
+    expected_dw, expected_db = gradients_reference(w, b, x, y)
+    if np.isclose(dw, expected_dw) and np.isclose(db, expected_db):
+        return None
+    if np.isclose(dw, expected_db) and np.isclose(db, expected_dw):
+        return "the two derivatives are swapped: return dw (for w) first, then db"
+    if np.isclose(dw, -expected_dw) and np.isclose(db, -expected_db):
+        return ("the signs are flipped: use error = prediction - y (the update then subtracts the "
+                "gradient)")
+    if np.isclose(dw, expected_dw / 2) and np.isclose(db, expected_db / 2):
+        return "the factor 2 from the square is missing: d/dw of error**2 is 2 * error * x"
+    if np.isclose(dw, 2 * np.sum((w * x + b - y) * x)) or np.isclose(db, 2 * np.sum(w * x + b - y)):
+        return "the loss is a mean, so its derivatives are means too, not sums"
+    if np.isclose(db, expected_db) and not np.isclose(dw, expected_dw):
+        return "the derivative for b is right; for w, multiply each error by its x before taking the mean"
+    if np.isclose(dw, expected_dw) and not np.isclose(db, expected_db):
+        return "the derivative for w is right; for b it is mean(2 * error), with no x"
+    return "for w=2.5, b=-1 on test data the derivatives do not match mean(2*error*x) and mean(2*error)"
+
+
+EXERCISES = [q1, q2, q3, q4, q5, q6]
