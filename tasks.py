@@ -89,6 +89,7 @@ def browser_for_slide_test() -> None:
 def test() -> None:
     offline_data_defaults()
     os.environ.setdefault("WORKSHOP_FAST", "1")
+    os.environ.setdefault("WORKSHOP_STRICT_CHECKS", "1")  # a solution must pass its own checks
     browser_for_slide_test()
     failures = []
     colab = environment(".venv-colab", "dev,slides", COLAB_CONSTRAINTS)

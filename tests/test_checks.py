@@ -66,3 +66,18 @@ def test_every_notebook_with_exercises_has_its_checks(notebook):
         assert dir(exercises), f"{notebook} has exercises but no checks"
         for name in dir(exercises):
             assert f"check.{name}(" in text, f"{notebook} never calls check.{name}"
+
+
+def test_an_unfinished_answer_function_says_not_done():
+    def unfinished(scores):
+        raise NotImplementedError("Exercise not done yet: replace this line.")
+
+    calls_it = checks.Exercise("q7", lambda answer: answer(1), "hint", "solution")
+    with pytest.raises(ExerciseNotDone, match="q7 is not done yet"):
+        calls_it(unfinished)
+
+
+def test_strict_mode_makes_a_wrong_answer_fail(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_STRICT_CHECKS", "1")
+    with pytest.raises(AssertionError, match="fails its own check"):
+        forty_two(41)

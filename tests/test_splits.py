@@ -53,6 +53,16 @@ def test_grouped_split_is_stratified_and_proportioned():
     assert len(test) / len(catalogue()) == pytest.approx(0.15, abs=0.05)
 
 
+def test_titles_differing_only_in_case_and_spacing_stay_together():
+    products = pd.DataFrame({"title": ["Nike  Men Shoe", "nike men shoe.", "Puma Cap", "puma cap",
+                                       "Adidas Bag", "Fila Tee"] * 5,
+                             "article_type": ["Shoes", "Shoes", "Caps", "Caps", "Bags", "Tees"] * 5})
+    parts = splits.grouped_split(products, seed=0)
+    keys = [set(part["title"].map(splits.title_key)) for part in parts]
+    assert not keys[0] & keys[1] and not keys[0] & keys[2] and not keys[1] & keys[2]
+    assert list(parts[0].columns) == ["title", "article_type"]
+
+
 def test_fractions_must_add_up():
     with pytest.raises(ValueError, match="add up to 1"):
         splits.grouped_split(catalogue(), fractions=(0.5, 0.2, 0.2))

@@ -48,7 +48,8 @@ def report(run: Config, gpus: list[str]) -> None:
         print("GPU: no. For faster training pick Runtime > Change runtime type > T4 GPU, "
               "then run this cell again (every notebook also finishes on CPU).")
     else:
-        print("GPU: no (every notebook finishes on CPU with the fast budget).")
+        print("GPU: no" + (" (every notebook finishes on CPU with the fast budget)." if run.fast
+                           else "; full mode on a CPU is slow: expect long training cells."))
     print(run.summary())
     source = f"local copy {run.data_dir}" if run.data_dir else f"cache {run.cache_dir} (downloaded if missing)"
     print(f"Data: {source}")

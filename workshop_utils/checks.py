@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
 
+from .config import env_flag
 from .errors import ExerciseNotDone
 
 # A test returns None when the answer is right, else a short reason it is not.
@@ -34,16 +35,24 @@ class Exercise:
     def reason(self, answer: Any, *context: Any) -> str | None:
         try:
             return self.test(answer, *context)
+        except NotImplementedError:  # an answer function whose blank is still there
+            raise self.not_done() from None
         except Exception as error:  # a wrong type of answer should not crash the check
             return f"checking your answer raised {type(error).__name__}: {error}"
 
+    def not_done(self) -> ExerciseNotDone:
+        return ExerciseNotDone(f"Exercise {self.name} is not done yet: replace the ... (or the "
+                               "NotImplementedError line) with your answer, then run the cell again.")
+
     def __call__(self, answer: Any, *context: Any) -> None:
         if answer is Ellipsis:
-            raise ExerciseNotDone(f"Exercise {self.name} is not done yet: replace the ... "
-                                  "with your answer, then run the cell again.")
+            raise self.not_done()
         problem = self.reason(answer, *context)
         if problem is None:
             print(f"✅ {self.name}: correct.")
+        elif env_flag("WORKSHOP_STRICT_CHECKS"):
+            # CI runs the solutions this way, so a solution that fails its own check fails the build.
+            raise AssertionError(f"{self.name}: the solution fails its own check: {problem}")
         else:
             print(f"❌ {self.name}: not yet: {problem}.\n   Hint: {self.hint_text}\n"
                   f"   (check.{self.name}.solution() shows one solution.)")

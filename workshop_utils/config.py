@@ -7,6 +7,7 @@ Environment variables (all optional):
     WORKSHOP_FAST      1 = fast mode (small sample, few epochs), 0 = full mode,
                        unset = fast on CPU and under CI, full on a GPU
     WORKSHOP_RESULTS   a JSON file that collects every notebook's test metrics
+    WORKSHOP_STRICT_CHECKS  1 = a wrong answer to a check raises (CI runs the solutions so)
     NLTK_DATA          NLTK's own variable: where the stopwords corpus lives
 """
 from __future__ import annotations

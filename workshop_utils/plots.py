@@ -14,7 +14,8 @@ def product_grid(products: pd.DataFrame, columns: int = 6, caption: str = "title
                  title: str | None = None, width: int = 22):
     """Photos of the given products in a grid, each captioned by one column (wrapped)."""
     rows = max(1, -(-len(products) // columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.9, rows * 2.9), squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.9, rows * 2.9), squeeze=False,
+                                layout="constrained")
     for axis in axes.flat:
         axis.axis("off")
     for axis, (_, product) in zip(axes.flat, products.iterrows()):
@@ -25,7 +26,6 @@ def product_grid(products: pd.DataFrame, columns: int = 6, caption: str = "title
         axis.set_title("\n".join(textwrap.wrap(str(product[caption]), width)[:3]), fontsize=8)
     if title:
         figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 

@@ -5,6 +5,7 @@ and the same rows.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,13 +40,23 @@ def sample_to_budget(products: pd.DataFrame, size: int | None, label: str = LABE
     return pd.concat(parts).sort_index()
 
 
+def title_key(title: str) -> str:
+    """A title reduced to lower-case words, so that "Shirt  ," and "shirt" fall in one group."""
+    return " ".join(re.findall(r"[a-z0-9]+", str(title).lower()))
+
+
 def grouped_split(products: pd.DataFrame, group: str = "title", label: str = LABEL,
                   fractions: tuple[float, float, float] = SPLIT_FRACTIONS,
                   seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Train/validation/test, stratified by label, with all rows sharing a `group` value
-    (the same title) in the same part, so no title is both learned and tested."""
+    in the same part. For titles the value is compared after `title_key` (case, spacing and
+    punctuation ignored), so no title is both learned and tested."""
     if not np.isclose(sum(fractions), 1.0):
         raise ValueError(f"The split fractions {fractions} must add up to 1.")
+    if group == "title":
+        products = products.assign(title_group=products["title"].map(title_key))
+        parts = grouped_split(products, "title_group", label, fractions, seed)
+        return tuple(part.drop(columns="title_group") for part in parts)
     # Each group goes where its most common label says; groups of one label are shuffled
     # and cut in the requested proportions.
     pairs = (products.groupby([group, label], sort=True).size().rename("rows").reset_index()
