@@ -47,8 +47,8 @@ def slides(arguments) -> None:
     from . import slides as decks
 
     started = time.perf_counter()
-    built = decks.build(arguments.out, arguments.decks, offline=arguments.offline)
-    out = Path(arguments.out).expanduser().resolve()
+    out = Path(arguments.out).expanduser().resolve() if arguments.out else decks.SLIDES_DIR / "_build"
+    built = decks.build(out, arguments.decks, offline=arguments.offline)
     print(f"Built {len(built)} deck(s) in {time.perf_counter() - started:.0f} s: open {out / 'index.html'}")
     if arguments.offline:
         print(f"reveal.js and MathJax are in {out / decks.VENDOR}: the folder presents with no network.")
@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     fork.add_argument("repository", help="GitHub OWNER/NAME")
     fork.set_defaults(run=repoint)
     present = commands.add_parser("slides", help="build the slide decks (slides/*.ipynb) to reveal.js HTML")
-    present.add_argument("--out", default="slides/_build", help="folder for the HTML (default: slides/_build)")
+    present.add_argument("--out", default=None, help="folder for the HTML (default: slides/_build in the checkout)")
     present.add_argument("--offline", action="store_true",
-                         help="fetch reveal.js, require.js, jQuery and MathJax from the npm registry into "
+                         help="fetch reveal.js and MathJax from the npm registry into "
                               "OUT/_vendor so the decks present with no network")
     present.add_argument("decks", nargs="*", help="only these decks, by name or number (e.g. 00 03)")
     present.set_defaults(run=slides)

@@ -181,7 +181,8 @@ def execute(notebook, name: str, timeout: int = 300):
         try:
             client.execute(stderr=kernel_log)
         except CellExecutionError as error:
-            said = [line.strip() for line in str(error).splitlines() if line.strip()]
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # the traceback's colours
+            said = [line.strip() for line in plain.splitlines() if line.strip()]
             reason = said[-1] if said else type(error).__name__
         except DeadKernelError:
             kernel_log.seek(0)
