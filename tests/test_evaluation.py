@@ -1,0 +1,35 @@
+"""Scores and the results file that collects them."""
+import json
+
+import pytest
+
+from workshop_utils.evaluation import record_results, scores
+
+
+def test_scores_of_a_perfect_and_an_imperfect_model():
+    assert scores([0, 1, 2], [0, 1, 2]) == {"accuracy": 1.0, "macro_f1": 1.0, "weighted_f1": 1.0}
+    imperfect = scores([0, 0, 0, 1], [0, 0, 0, 0])
+    assert imperfect["accuracy"] == 0.75 and imperfect["macro_f1"] < imperfect["weighted_f1"]
+
+
+def test_results_are_merged_into_one_file(tmp_path, monkeypatch):
+    path = tmp_path / "results.json"
+    monkeypatch.setenv("WORKSHOP_RESULTS", str(path))
+    record_results("text (embedding)", [0, 1], [0, 1], notebook="04_x")
+    record_results("fusion (model)", [0, 1], [0, 0], notebook="05_y", class_names=["a", "b"])
+    saved = json.loads(path.read_text())
+    assert set(saved) == {"text (embedding)", "fusion (model)"}
+    assert saved["text (embedding)"]["notebook"] == "04_x" and saved["text (embedding)"]["accuracy"] == 1.0
+    assert saved["fusion (model)"]["per_class_f1"] == {"a": pytest.approx(2 / 3), "b": 0.0}
+    assert not list(tmp_path.glob("*.tmp")), "no temporary file is left behind"
+
+
+def test_nothing_is_written_without_a_results_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKSHOP_RESULTS", raising=False)
+    assert record_results("baseline (majority)", [0], [0], notebook="04")["accuracy"] == 1.0
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_model_name_must_say_what_it_reads():
+    with pytest.raises(ValueError, match="text, image, fusion, baseline"):
+        record_results("my model", [0], [0], notebook="04")
