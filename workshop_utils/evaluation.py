@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from . import config as settings
 
@@ -49,3 +50,63 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
             json.dump(results, handle, indent=2, sort_keys=True)
         os.replace(handle.name, path)
     return entry
+
+
+# ---------------------------------------------------------------- tables for error analysis
+def per_class_report(y_true, y_pred, classes) -> pd.DataFrame:
+    """Precision, recall, F1 and support (test products) of every class, indexed by class name,
+    in the order of `classes` (labels are positions in `classes`)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    precision, recall, f1, support = precision_recall_fscore_support(
+        np.asarray(y_true), np.asarray(y_pred), labels=range(len(classes)), zero_division=0)
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support},
+                        index=pd.Index(list(classes), name="class"))
+
+
+def per_class_f1(y_true, predictions: dict, classes, averages: bool = True) -> pd.DataFrame:
+    """One F1 column per model ({"name": predicted labels}), one row per class, a column
+    "support" (true products per class) and, with `averages`, the rows "macro average" and
+    "weighted average" at the bottom."""
+    from sklearn.metrics import f1_score
+
+    y_true = np.asarray(y_true)
+    table = pd.DataFrame({name: f1_score(y_true, np.asarray(predicted), labels=range(len(classes)),
+                                         average=None, zero_division=0)
+                          for name, predicted in predictions.items()},
+                         index=pd.Index(list(classes), name="class"))
+    table["support"] = np.bincount(y_true, minlength=len(classes))
+    if averages:
+        rows = pd.DataFrame({name: [f1_score(y_true, np.asarray(predicted), average=average, zero_division=0)
+                                    for average in ("macro", "weighted")]
+                             for name, predicted in predictions.items()},
+                            index=["macro average", "weighted average"])
+        rows["support"] = len(y_true)
+        table = pd.concat([table, rows])
+    return table
+
+
+def confused_pairs(y_true, y_pred, classes, top: int = 10) -> pd.DataFrame:
+    """The `top` most frequent mistakes: true class, predicted class, how many test products,
+    and that count as a share of the true class's products."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    wrong = y_true != y_pred
+    mistakes = pd.DataFrame({"true": y_true[wrong], "predicted": y_pred[wrong]})
+    counts = (mistakes.groupby(["true", "predicted"]).size().rename("products").reset_index()
+              .sort_values(["products", "true", "predicted"], ascending=[False, True, True]).head(top))
+    support = np.bincount(y_true, minlength=len(classes))
+    return pd.DataFrame({
+        "true class": [classes[i] for i in counts["true"]],
+        "predicted as": [classes[i] for i in counts["predicted"]],
+        "products": counts["products"].to_numpy(),
+        "share of the true class": counts["products"].to_numpy() / support[counts["true"].to_numpy()],
+    })
+
+
+def most_confused_classes(y_true, y_pred, classes, pairs: int = 8) -> list[str]:
+    """The classes that appear in the `pairs` most frequent mistakes, most confused first."""
+    table = confused_pairs(y_true, y_pred, classes, top=pairs)
+    names = []
+    for true, predicted in zip(table["true class"], table["predicted as"]):
+        names += [name for name in (true, predicted) if name not in names]
+    return names

@@ -133,7 +133,8 @@ def captioned_grid(products: pd.DataFrame, captions, columns: int = 6, title: st
     captions = list(captions)
     lines = max((sum(len(textwrap.wrap(part, width)) or 1 for part in str(caption).split("\n"))
                  for caption in captions), default=1)
-    figure, axes = plt.subplots(rows, columns, figsize=(columns * 2.0, rows * (2.3 + 0.17 * lines)), squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 2.0, rows * (2.6 + 0.16 * lines)), squeeze=False,
+                                layout="constrained")
     for axis in axes.flat:
         axis.axis("off")
     for axis, (_, product), caption in zip(axes.flat, products.iterrows(), captions):
@@ -145,7 +146,6 @@ def captioned_grid(products: pd.DataFrame, captions, columns: int = 6, title: st
         axis.set_title("\n".join(wrapped), fontsize=7.5)
     if title:
         figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 
@@ -162,5 +162,39 @@ def f1_change_chart(change: pd.Series, title: str | None = None, xlabel: str = "
     axis.grid(axis="x", alpha=0.3)
     heading = title or "Change in F1 per class"
     axis.set_title(f"{heading}\n({unchanged} classes unchanged, not shown)" if unchanged else heading)
+    figure.tight_layout()
+    return figure
+
+
+# ---------------------------------------------------------------- notebook 04: evaluation
+def confusion_matrix_chart(y_true, y_pred, classes, shown=None, title: str | None = None):
+    """The confusion matrix normalised by true class: row = true class, column = predicted
+    class, each cell the share of the row's products predicted as the column's class.
+    `shown`: the class names to draw (say, the most confused ones); shares still count every
+    prediction, so a row need not add up to 100% on the chart."""
+    import numpy as np
+    from sklearn.metrics import confusion_matrix
+
+    classes = list(classes)
+    shown = classes if shown is None else list(shown)
+    positions = [classes.index(name) for name in shown]
+    shares = confusion_matrix(y_true, y_pred, labels=range(len(classes)), normalize="true")
+    shares = np.nan_to_num(shares)[np.ix_(positions, positions)]
+    size = max(4.5, 0.55 * len(shown) + 2.5)
+    figure, axis = plt.subplots(figsize=(size + 1.0, size))
+    image = axis.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for row in range(len(shown)):
+        for column in range(len(shown)):
+            value = shares[row, column]
+            if value >= 0.005:
+                axis.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=8,
+                          color="white" if value > 0.6 else "black")
+    labels = [textwrap.shorten(name, 22, placeholder="...") for name in shown]
+    axis.set_xticks(range(len(shown)), labels, rotation=45, ha="right", fontsize=9)
+    axis.set_yticks(range(len(shown)), labels, fontsize=9)
+    axis.set_xlabel("predicted class")
+    axis.set_ylabel("true class")
+    axis.set_title(title or "Confusion matrix (share of each true class)")
+    figure.colorbar(image, ax=axis, fraction=0.046, pad=0.04, label="share of the true class")
     figure.tight_layout()
     return figure

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
+import pandas as pd
+
 # A token: letters or digits, possibly joined by inner hyphens, apostrophes, slashes or
 # dots: "t-shirt", "men's", "3/4th", "u.s". [^\W_] is "a word character but not _".
 TOKEN_PATTERN = r"[^\W_]+(?:['’\-/.][^\W_]+)*"
@@ -32,9 +34,19 @@ MEANINGFUL_NUMBERS = {"3/4": "threequarter", "3/4th": "threequarter"}
 Step = Callable[[list[str]], list[str]]
 
 
+def is_missing(title) -> bool:
+    """None, NaN or pandas' NA: a title that is not there."""
+    if isinstance(title, str):
+        return False
+    try:
+        return bool(pd.isna(title))
+    except (TypeError, ValueError):  # a list or an array is not one missing value
+        return False
+
+
 def tokenize(title) -> list[str]:
-    """Cut a title into tokens with the regular expression TOKEN_PATTERN (None or NaN: no tokens)."""
-    if title is None or (isinstance(title, float) and title != title):
+    """Cut a title into tokens with the regular expression TOKEN_PATTERN (a missing title: no tokens)."""
+    if is_missing(title):
         return []
     return TOKEN.findall(str(title))
 

@@ -1,0 +1,204 @@
+"""Checks for 04_build_train_evaluate."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..checks import exercise
+
+
+def as_number(answer) -> float | None:
+    """The answer as a float, or None when it is not a single number."""
+    if isinstance(answer, (bool, np.bool_)):
+        return None
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        return float(answer)
+    return None
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+# ---------------------------------------------------------------- q1: parameters of a Dense layer
+@exercise("q1",
+          hint="every unit has one weight per input and one bias: inputs x units + units",
+          solution="answer = n_features * 256 + 256")
+def q1(answer, n_inputs, units):
+    value = as_number(answer)
+    if value is None:
+        return f"give one number, not a {type(answer).__name__}"
+    expected = n_inputs * units + units
+    if value == expected:
+        return None
+    if value == n_inputs * units:
+        return "you counted the weights; each unit also has a bias"
+    if value == n_inputs + units:
+        return "the weights connect EVERY input to EVERY unit: multiply, do not add"
+    if value == (n_inputs + 1) * units + units:
+        return "one bias per unit, not one extra input and a bias"
+    return f"{value:,.0f} is not {n_inputs:,} inputs x {units} units + {units} biases"
+
+
+# ---------------------------------------------------------------- q2: the epoch early stopping keeps
+@exercise("q2",
+          hint="np.argmin(history['val_loss']) gives the position of the lowest validation loss, counting from 0; "
+               "Keras counts epochs from 1",
+          solution='answer = int(np.argmin(tfidf_history.history["val_loss"])) + 1')
+def q2(answer, history):
+    value = as_number(answer)
+    if value is None:
+        return f"give one epoch number, not a {type(answer).__name__}"
+    val_loss = np.asarray(history["val_loss"])
+    expected = int(np.argmin(val_loss)) + 1
+    if value == expected:
+        return None
+    if value == expected - 1:
+        return "that is the position counted from 0; Keras numbers epochs from 1"
+    if value == int(np.argmin(history["loss"])) + 1:
+        return "that is the lowest TRAINING loss; early stopping watches the validation loss"
+    if "val_accuracy" in history and value == int(np.argmax(history["val_accuracy"])) + 1:
+        return "that is the best validation accuracy; EarlyStopping here monitors val_loss"
+    if value == len(val_loss):
+        return "that is the last epoch run; the weights kept are those of the lowest validation loss"
+    return f"epoch {value:.0f} does not have the lowest validation loss"
+
+
+# ---------------------------------------------------------------- q3: diagnose learning curves
+def diagnose(curve) -> str:
+    """Overfitting: the validation loss bottoms out well before the end and climbs back while the
+    training loss keeps falling. Underfitting: the training loss is still high (it has not even
+    halved). Otherwise, a good fit."""
+    loss, val_loss = np.asarray(curve["loss"], dtype=float), np.asarray(curve["val_loss"], dtype=float)
+    best = int(np.argmin(val_loss))
+    if best < len(val_loss) - 3 and val_loss[-1] > 1.1 * val_loss[best] and loss[-1] < loss[best]:
+        return "overfitting"
+    if loss[-1] > 0.5 * loss[0]:
+        return "underfitting"
+    return "good fit"
+
+
+def read_diagnosis(word) -> str | None:
+    word = str(word).strip().lower()
+    if "over" in word:
+        return "overfitting"
+    if "under" in word:
+        return "underfitting"
+    if any(part in word for part in ("good", "fine", "right", "ok")):
+        return "good fit"
+    return None
+
+
+@exercise("q3",
+          hint="overfitting: validation loss turns back up while training loss keeps falling; underfitting: both "
+               "stay high and still fall at the end; a good fit: validation loss flattens near its minimum",
+          solution='answer = {"A": "overfitting", "B": "underfitting", "C": "good fit"}')
+def q3(answer, curves):
+    if not isinstance(answer, dict):
+        return 'give a dict such as {"A": "...", "B": "...", "C": "..."}'
+    missing = [name for name in curves if name not in answer]
+    if missing:
+        return f"say something about every run: {missing} missing"
+    for name, curve in curves.items():
+        said = read_diagnosis(answer[name])
+        if said is None:
+            return f"for run {name}, answer 'overfitting', 'underfitting' or 'good fit', not {answer[name]!r}"
+        truth = diagnose(curve)
+        if said != truth:
+            return f"run {name} is not {said}: look at where its validation loss is lowest, and how high its losses end"
+    return None
+
+
+# ---------------------------------------------------------------- q4: macro and weighted F1
+@exercise("q4",
+          hint="macro: report['f1'].mean(); weighted: (report['f1'] * report['support']).sum() divided by "
+               "report['support'].sum()",
+          solution='answer = (report["f1"].mean(), (report["f1"] * report["support"]).sum() / report["support"].sum())')
+def q4(answer, report):
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return "give a tuple of two numbers: (macro, weighted)"
+    values = [as_number(value) for value in answer]
+    if None in values:
+        return "both parts of the tuple must be numbers"
+    macro = float(report["f1"].mean())
+    weighted = float((report["f1"] * report["support"]).sum() / report["support"].sum())
+    got_macro, got_weighted = values
+    if close(got_macro, macro) and close(got_weighted, weighted):
+        return None
+    if close(got_macro, weighted) and close(got_weighted, macro):
+        return "the two are swapped: macro first, then weighted"
+    if not close(got_macro, macro):
+        return f"the macro F1 is the plain mean of the per-class F1, not {got_macro:.4f}"
+    if close(got_weighted, float((report["f1"] * report["support"]).sum())):
+        return "divide the weighted sum by the total support"
+    return f"the weighted F1 weighs each class's F1 by its support; {got_weighted:.4f} is not it"
+
+
+# ---------------------------------------------------------------- q5: the most confused pair
+@exercise("q5",
+          hint="copy the matrix, set its diagonal to 0 (np.fill_diagonal), take argmax and turn the flat position "
+               "into (row, column) with np.unravel_index; rows are true classes, columns predicted ones",
+          solution="""
+mistakes_only = matrix.copy()
+np.fill_diagonal(mistakes_only, 0)
+true_position, predicted_position = np.unravel_index(mistakes_only.argmax(), mistakes_only.shape)
+answer = (classes[true_position], classes[predicted_position])""")
+def q5(answer, y_true, y_pred, classes):
+    from sklearn.metrics import confusion_matrix
+
+    classes = list(classes)
+    matrix = confusion_matrix(y_true, y_pred, labels=range(len(classes)))
+    off_diagonal = matrix.copy()
+    np.fill_diagonal(off_diagonal, 0)
+    largest = off_diagonal.max()
+    best = {(classes[i], classes[j]) for i, j in zip(*np.nonzero(off_diagonal == largest))}
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return "give a pair: (true class name, predicted class name)"
+    if all(isinstance(part, (int, np.integer)) for part in answer):
+        return "give the class names (classes[position]), not their positions"
+    pair = (str(answer[0]), str(answer[1]))
+    if pair in best:
+        return None
+    if pair[0] == pair[1]:
+        return "that is a diagonal cell (correct predictions); set the diagonal to 0 first"
+    if (pair[1], pair[0]) in best:
+        return "the right two classes, but reversed: rows are the true class, columns the predicted one"
+    return f"{pair} is not the most frequent mistake ({largest} test titles)"
+
+
+# ---------------------------------------------------------------- q6: top-k predictions
+@exercise("q6",
+          hint="np.argsort(probabilities) lists positions from the smallest to the largest; reverse it "
+               "([::-1]) and keep the first k, then pair each position's class name with its probability",
+          solution="""
+def top_k(probabilities, classes, k=3):
+    best = np.argsort(probabilities)[::-1][:k]
+    return [(classes[position], float(probabilities[position])) for position in best]""")
+def q6(answer, classes):
+    if not callable(answer):
+        return "pass the function itself: check.q6(top_k, classes)"
+    rng = np.random.default_rng(0)
+    for k in (3, 5):
+        probabilities = rng.dirichlet(np.ones(len(classes)))
+        got = answer(probabilities, classes, k=k)
+        order = np.argsort(probabilities)[::-1][:k]
+        expected = [(classes[i], float(probabilities[i])) for i in order]
+        try:
+            got = [(name, float(probability)) for name, probability in got]
+        except (TypeError, ValueError):
+            return "return a list of (class name, probability) pairs"
+        if len(got) != k:
+            return f"with k={k} the function returned {len(got)} pairs"
+        if [name for name, _ in got] == [classes[i] for i in np.argsort(probabilities)[:k]]:
+            return "those are the LEAST likely classes: np.argsort sorts ascending, reverse it"
+        if [name for name, _ in got] != [name for name, _ in expected]:
+            return "the classes are not the k most likely ones, best first"
+        if not all(close(a, b) for (_, a), (_, b) in zip(got, expected)):
+            return "the classes are right but the probabilities do not match them"
+    return None
+
+
+EXERCISES = [q1, q2, q3, q4, q5, q6]
