@@ -16,7 +16,8 @@ def test_results_are_merged_into_one_file(tmp_path, monkeypatch):
     path = tmp_path / "results.json"
     monkeypatch.setenv("WORKSHOP_RESULTS", str(path))
     record_results("text (embedding)", [0, 1], [0, 1], notebook="04_x")
-    record_results("fusion (model)", [0, 1], [0, 0], notebook="05_y", class_names=["a", "b"])
+    shown = record_results("fusion (model)", [0, 1], [0, 0], notebook="05_y", class_names=["a", "b"])
+    assert set(shown) == {"notebook", "accuracy", "macro_f1", "weighted_f1"}, "a flat row for a table"
     saved = json.loads(path.read_text())
     assert set(saved) == {"text (embedding)", "fusion (model)"}
     assert saved["text (embedding)"]["notebook"] == "04_x" and saved["text (embedding)"]["accuracy"] == 1.0

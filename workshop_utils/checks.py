@@ -11,9 +11,12 @@ Each notebook's exercises live in workshop_utils/exercises/nbXX.py as a dict EXE
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
+
+import numpy as np
 
 from .config import env_flag
 from .errors import ExerciseNotDone
@@ -83,6 +86,23 @@ class ExerciseSet:
 
     def __repr__(self) -> str:
         return f"<exercises of {self.notebook}: {', '.join(self._exercises)}>"
+
+
+# ---------------------------------------------------------------- helpers for the exercise modules
+def as_number(answer) -> float | None:
+    """The answer as a float, or None when it is not a single number (a list, a string, True)."""
+    if isinstance(answer, (bool, np.bool_)):
+        return None
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        return float(answer)
+    return None
+
+
+def close_enough(a: float, b: float, rel_tol: float, abs_tol: float) -> bool:
+    """Equal up to rounding: each exercise module says how much rounding its answers carry."""
+    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
 def exercise(name: str, hint: str, solution: str) -> Callable[[Test], Exercise]:

@@ -28,8 +28,9 @@ def scores(y_true, y_pred) -> dict[str, float]:
 def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | Path | None = None,
                    class_names: list[str] | None = None) -> dict:
     """Compute the test scores of one model and, when WORKSHOP_RESULTS (or `path`) names
-    a JSON file, merge them into it under `model_name`. Returns the scores.
-    With `class_names` (label i is class_names[i]) the entry also holds `per_class_f1`."""
+    a JSON file, merge them into it under `model_name`. Returns the notebook and the scores.
+    With `class_names` (label i is class_names[i]) the file's entry also holds `per_class_f1`
+    (the slides draw it); it is left out of the returned dict, which a notebook shows as a table."""
     if not any(kind in model_name for kind in MODEL_KINDS):
         raise ValueError(f"The model name {model_name!r} should say what the model reads: "
                          f"include one of {', '.join(MODEL_KINDS)}.")
@@ -49,7 +50,7 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
         with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
             json.dump(results, handle, indent=2, sort_keys=True)
         os.replace(handle.name, path)
-    return entry
+    return {key: value for key, value in entry.items() if key != "per_class_f1"}
 
 
 # ---------------------------------------------------------------- tables for error analysis

@@ -1,27 +1,14 @@
 """Checks for 02_gather_and_explore."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from ..checks import exercise
-
-
-def as_number(answer) -> float | None:
-    """The answer as a float, or None when it is not a single number."""
-    if isinstance(answer, (bool, np.bool_)):
-        return None
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.item()
-    if isinstance(answer, (int, float, np.integer, np.floating)):
-        return float(answer)
-    return None
+from ..checks import as_number, close_enough, exercise
 
 
 def same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return close_enough(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def not_a_share(value: float, expected: float, count: float) -> str | None:
