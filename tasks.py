@@ -90,6 +90,7 @@ def test() -> None:
     offline_data_defaults()
     os.environ.setdefault("WORKSHOP_FAST", "1")
     os.environ.setdefault("WORKSHOP_STRICT_CHECKS", "1")  # a solution must pass its own checks
+    os.environ.setdefault("WORKSHOP_OFFLINE", "1")  # the tests use local copies only, never the network
     browser_for_slide_test()
     failures = []
     colab = environment(".venv-colab", "dev,slides", COLAB_CONSTRAINTS)

@@ -3,6 +3,8 @@
     python benchmarks/run.py                          # load_products + every notebook, fast mode
     python benchmarks/run.py --mode full solutions/04_build_train_evaluate.ipynb
     python benchmarks/run.py --only-data              # load_products cold and cached
+    python benchmarks/run.py --mode full --results results-full.json solutions/0[45]*.ipynb
+                                                      # also the test metrics, and the claims below
 
 Each notebook runs in its own process (nbclient), so its peak memory is its own: the
 largest resident set of the kernel, read from the operating system after it exits.
@@ -103,13 +105,42 @@ def download_rows(local: Path) -> list[tuple[str, str, float, float]]:
     return rows
 
 
+# What the workshop promises of its models in full mode: (better, worse, metrics, at least as good only).
+CLAIMS = [
+    ("text embedding network", "text TF-IDF + logistic regression (baseline)", ("macro_f1",), True),
+    ("fusion (model)", "text (embedding)", ("accuracy", "macro_f1"), False),
+    ("fusion (late average)", "text (embedding)", ("accuracy", "macro_f1"), False),
+]
+
+
+def report_results(path: Path) -> None:
+    """The recorded test metrics as a table, then whether each claim holds."""
+    results = json.loads(path.read_text())
+    print("\n| model | notebook | accuracy | macro F1 | weighted F1 |\n|---|---|---:|---:|---:|")
+    for name, entry in sorted(results.items(), key=lambda item: (item[1]["notebook"], item[1]["macro_f1"])):
+        print(f"| {name} | {entry['notebook'][:2]} | {entry['accuracy']:.3f} | {entry['macro_f1']:.3f} | "
+              f"{entry['weighted_f1']:.3f} |")
+    print("\nWhat the workshop claims of its models (in full mode; fast mode's small sample may not show it):")
+    for better, worse, metrics, ties_allowed in CLAIMS:
+        if better not in results or worse not in results:
+            continue
+        for metric in metrics:
+            difference = results[better][metric] - results[worse][metric]
+            holds = difference >= 0 if ties_allowed else difference > 0
+            print(f"{'holds' if holds else 'FAILS'}: {better} {'>=' if ties_allowed else '>'} {worse} on "
+                  f"{metric} ({results[better][metric]:.4f} vs {results[worse][metric]:.4f}, {difference:+.4f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--mode", choices=["fast", "full"], default="fast")
     parser.add_argument("--only-data", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--results", type=Path, help="collect the notebooks' test metrics in this JSON file")
     arguments = parser.parse_args()
+    if arguments.results:
+        os.environ["WORKSHOP_RESULTS"] = str(arguments.results.resolve())
     rows = data_rows()
     if not arguments.only_data:
         os.environ["WORKSHOP_FAST"] = "1" if arguments.mode == "fast" else "0"
@@ -125,6 +156,8 @@ def main() -> None:
     if arguments.json:
         arguments.json.write_text(json.dumps([dict(zip(["what", "how", "seconds", "peak_mib"], row))
                                               for row in rows], indent=2))
+    if arguments.results and arguments.results.exists():
+        report_results(arguments.results)
 
 
 if __name__ == "__main__":

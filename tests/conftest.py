@@ -46,10 +46,12 @@ def write_shard(path: Path, rows: int, first_id: int = 0) -> None:
 
 
 @pytest.fixture(autouse=True)
-def lenient_checks(monkeypatch):
-    """CI sets WORKSHOP_STRICT_CHECKS for the solution notebooks; the unit tests of the checks
-    need the learner's behaviour (a hint, not an error) unless a test turns strict mode on."""
+def learner_settings(monkeypatch):
+    """CI sets WORKSHOP_STRICT_CHECKS and WORKSHOP_OFFLINE for the solution notebooks; the unit
+    tests check a learner's defaults (a hint, not an error; downloads allowed) unless a test
+    sets them itself."""
     monkeypatch.delenv("WORKSHOP_STRICT_CHECKS", raising=False)
+    monkeypatch.delenv("WORKSHOP_OFFLINE", raising=False)
 
 
 @pytest.fixture
@@ -108,7 +110,7 @@ def mirror(tiny_copy):
 @pytest.fixture
 def clean_environment(monkeypatch, tmp_path):
     """No data folder, an empty cache, no results file, no forced mode."""
-    for name in ("WORKSHOP_DATA_DIR", "WORKSHOP_FAST", "WORKSHOP_RESULTS", "CI"):
+    for name in ("WORKSHOP_DATA_DIR", "WORKSHOP_FAST", "WORKSHOP_RESULTS", "WORKSHOP_OFFLINE", "CI"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WORKSHOP_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"

@@ -135,6 +135,18 @@ def test_no_server_no_copy_says_what_to_do(tiny_copy, clean_environment):
     assert "\n" not in message
 
 
+def test_workshop_offline_reads_the_cache_and_never_downloads(mirror, clean_environment, monkeypatch):
+    server, shards = mirror
+    data.load_products(shards=shards, progress=False, **QUICK)  # fills the cache
+    fetched = len(server.requests)
+    monkeypatch.setenv("WORKSHOP_OFFLINE", "1")
+    assert len(data.load_products(shards=shards, progress=False, **QUICK)) == 11
+    (clean_environment / data.DATASET_NAME / "data" / shards[1].filename).unlink()
+    with pytest.raises(DataUnavailableError, match="WORKSHOP_OFFLINE=1 forbids downloading"):
+        data.load_products(shards=shards, progress=False, **QUICK)
+    assert len(server.requests) == fetched, "nothing was fetched while offline"
+
+
 def test_save_local_copy_writes_the_mirror_layout(tiny_copy, tmp_path, clean_environment, monkeypatch):
     folder, shards = tiny_copy
     monkeypatch.setattr(data, "SHARDS", shards)

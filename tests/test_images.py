@@ -212,6 +212,17 @@ def test_no_pretrained_weights_offline_is_one_line_not_a_hang(monkeypatch):
     assert "\n" not in message and "offline" in message and "CNN" in message
 
 
+def test_workshop_offline_does_not_even_look_for_the_weights(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the network was tried")
+
+    monkeypatch.setenv("WORKSHOP_OFFLINE", "1")
+    monkeypatch.setattr(images, "weights_cached", lambda filename: False)
+    monkeypatch.setattr(images, "online", no_network)
+    backbone, message = images.pretrained_backbone()
+    assert backbone is None and "WORKSHOP_OFFLINE=1" in message and "\n" not in message
+
+
 def test_a_failed_download_is_reported_not_raised(monkeypatch):
     import keras
 

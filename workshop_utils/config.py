@@ -7,6 +7,8 @@ Environment variables (all optional):
     WORKSHOP_FAST      1 = fast mode (small sample, few epochs), 0 = full mode,
                        unset = fast on CPU and under CI, full on a GPU
     WORKSHOP_RESULTS   a JSON file that collects every notebook's test metrics
+    WORKSHOP_OFFLINE   1 = never use the network: data from WORKSHOP_DATA_DIR or the cache
+                       only, no pretrained weights (CI, or a day without Wi-Fi)
     WORKSHOP_STRICT_CHECKS  1 = a wrong answer to a check raises (CI runs the solutions so)
     NLTK_DATA          NLTK's own variable: where the stopwords corpus lives
 """
@@ -48,6 +50,11 @@ def fast_mode_wanted(gpu_available: bool) -> bool:
     if forced is not None:
         return forced
     return bool(env_flag("CI")) or not gpu_available
+
+
+def offline() -> bool:
+    """WORKSHOP_OFFLINE=1: no download is even attempted (it would only wait for a time-out)."""
+    return bool(env_flag("WORKSHOP_OFFLINE"))
 
 
 def data_dir_from_env() -> Path | None:

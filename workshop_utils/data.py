@@ -196,6 +196,9 @@ def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, **downloa
             except CorruptDataError as error:
                 warnings.warn(f"The cached file was damaged and is fetched again: {error}", stacklevel=2)
                 path.unlink()
+        if config.offline():
+            raise DataUnavailableError(f"{shard.filename} is not in the cache {folder} and WORKSHOP_OFFLINE=1 "
+                                       f"forbids downloading it; {DOWNLOAD_HINT} (with WORKSHOP_OFFLINE unset).")
         paths.append(download(shard, path, progress=progress, **download_options))
     return paths
 

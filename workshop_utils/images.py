@@ -210,11 +210,17 @@ def pretrained_backbone(input_size: int = 96, timeout: float = 3.0):
     """MobileNetV2 without its classifier, with ImageNet weights: (backbone, None), or
     (None, one sentence why not) when the weights are neither cached nor downloadable.
 
-    Fails fast offline: a 3-second check of the weights server before Keras tries to download.
+    Fails fast offline: no attempt with WORKSHOP_OFFLINE=1, else a 3-second check of the
+    weights server before Keras tries to download.
     """
     import keras
 
+    from .config import offline
+
     filename = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{input_size}_no_top.h5"
+    if not weights_cached(filename) and offline():
+        return None, ("No pretrained weights: WORKSHOP_OFFLINE=1 forbids downloading them; "
+                      "we continue with the CNN trained from scratch.")
     if not weights_cached(filename) and not online(timeout=timeout):
         return None, ("No pretrained weights: the ImageNet weights cannot be downloaded here (offline); "
                       "we continue with the CNN trained from scratch.")
