@@ -110,7 +110,7 @@ def mirror(tiny_copy):
 @pytest.fixture
 def clean_environment(monkeypatch, tmp_path):
     """No data folder, an empty cache, no results file, no forced mode."""
-    for name in ("WORKSHOP_DATA_DIR", "WORKSHOP_FAST", "WORKSHOP_RESULTS", "WORKSHOP_OFFLINE", "CI"):
+    for name in ("WORKSHOP_DATA_DIR", "WORKSHOP_FAST", "WORKSHOP_RESULTS", "CI"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WORKSHOP_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"

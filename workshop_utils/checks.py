@@ -11,7 +11,6 @@ Each notebook's exercises live in workshop_utils/exercises/nbXX.py as a dict EXE
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
@@ -98,11 +97,6 @@ def as_number(answer) -> float | None:
     if isinstance(answer, (int, float, np.integer, np.floating)):
         return float(answer)
     return None
-
-
-def close_enough(a: float, b: float, rel_tol: float, abs_tol: float) -> bool:
-    """Equal up to rounding: each exercise module says how much rounding its answers carry."""
-    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
 def exercise(name: str, hint: str, solution: str) -> Callable[[Test], Exercise]:

@@ -1,14 +1,16 @@
 """Checks for 02_gather_and_explore."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-from ..checks import as_number, close_enough, exercise
+from ..checks import as_number, exercise
 
 
 def same(a: float, b: float) -> bool:
-    return close_enough(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def not_a_share(value: float, expected: float, count: float) -> str | None:
