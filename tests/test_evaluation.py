@@ -34,3 +34,14 @@ def test_nothing_is_written_without_a_results_file(tmp_path, monkeypatch):
 def test_a_model_name_must_say_what_it_reads():
     with pytest.raises(ValueError, match="text, image, fusion, baseline"):
         record_results("my model", [0], [0], notebook="04")
+
+
+def test_every_model_name_constant_is_distinct_and_accepted():
+    from workshop_utils import evaluation
+
+    assert len(set(evaluation.MODEL_NAMES)) == len(evaluation.MODEL_NAMES)
+    for name in evaluation.MODEL_NAMES:
+        assert record_results(name, [0], [0], notebook="05")["accuracy"] == 1.0
+    short = [name for name in evaluation.MODEL_NAMES if name.endswith(evaluation.SHORT_TITLES)]
+    assert short and all("short titles" in name for name in short)
+    assert evaluation.on_short_titles(evaluation.FUSION_MODEL) == "fusion (model), short titles"

@@ -13,6 +13,34 @@ from . import config as settings
 
 MODEL_KINDS = ("text", "image", "fusion", "baseline")
 
+# The names under which the notebooks record their models in the results file. Notebooks 04
+# and 05, benchmarks/run.py and the decks use these constants, never the strings, so a rename
+# cannot leave one of them reading a name nobody writes.
+MAJORITY_BASELINE = "majority class (baseline)"                          # notebook 04
+TFIDF_LOGISTIC_BASELINE = "text TF-IDF + logistic regression (baseline)"  # notebook 04
+TFIDF_DENSE = "text TF-IDF + dense network"                              # notebook 04
+TEXT_EMBEDDING_04 = "text embedding network"                             # notebook 04
+TEXT_MODEL = "text (embedding)"                                          # notebook 05: the same model, retrained
+IMAGE_CNN = "image (cnn)"                                                # notebook 05
+IMAGE_TRANSFER = "image (mobilenet_v2 transfer)"                         # notebook 05, when the weights exist
+LATE_FUSION = "fusion (late average)"                                    # notebook 05
+FUSION_MODEL = "fusion (model)"                                          # notebook 05
+SHORT_TITLES = ", short titles"  # suffix: the same model scored on the test listings with short titles
+
+
+def on_short_titles(model_name: str) -> str:
+    """The results-file name of `model_name` scored on short titles, e.g. "text (embedding), short titles"."""
+    return model_name + SHORT_TITLES
+
+
+TEXT_MODEL_SHORT = on_short_titles(TEXT_MODEL)
+LATE_FUSION_SHORT = on_short_titles(LATE_FUSION)
+FUSION_MODEL_SHORT = on_short_titles(FUSION_MODEL)
+
+MODEL_NAMES = (MAJORITY_BASELINE, TFIDF_LOGISTIC_BASELINE, TFIDF_DENSE, TEXT_EMBEDDING_04,
+               TEXT_MODEL, IMAGE_CNN, IMAGE_TRANSFER, LATE_FUSION, FUSION_MODEL,
+               TEXT_MODEL_SHORT, LATE_FUSION_SHORT, FUSION_MODEL_SHORT)
+
 
 def scores(y_true, y_pred) -> dict[str, float]:
     """Accuracy, macro F1 (every class counts the same) and weighted F1 (by class size)."""
