@@ -145,3 +145,106 @@ def test_confused_pairs_and_the_classes_they_involve():
     assert pairs["products"].sum() == (Y_TRUE != Y_PRED).sum()
     assert evaluation.most_confused_classes(Y_TRUE, Y_PRED, CLASSES, pairs=1) == ["a", "b"]
     assert evaluation.confused_pairs(Y_TRUE, Y_TRUE, CLASSES).empty
+
+
+# ---------------------------------------------------------------- image and fusion models (notebooks 05, 06)
+def product_photo(seed: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    pixels = np.random.default_rng(seed).integers(0, 256, size=(80, 60, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def tiny_listings() -> Splits:
+    kinds = {"Shoes": "running shoes", "Watches": "analog watch", "Tshirts": "cotton tshirt"}
+    rows = [{"title": f"Brand{i % 4} Men {words} {colour}", "gender": "Men", "colour": colour.title(),
+             "article_type": kind, "image": product_photo(10 * position + i)}
+            for position, (kind, words) in enumerate(kinds.items())
+            for i, colour in enumerate(["black", "blue", "red", "grey", "white", "green", "pink", "brown"])]
+    frame = pd.DataFrame(rows)
+    return Splits(frame, frame.iloc[::2], frame.iloc[1::2], sorted(kinds))
+
+
+@pytest.fixture(scope="module")
+def trained():
+    splits = tiny_listings()
+    text_model, _ = models.train_text_model(splits, epochs=1, batch_size=8, verbose=0, seed=1)
+    image_model, _ = models.train_image_model(splits, epochs=1, batch_size=8, seed=1, verbose=0)
+    fusion_model = models.build_fusion_model(text_model, image_model)
+    history = models.train_fusion_model(fusion_model, splits, epochs=2, batch_size=8, seed=1, verbose=0)
+    return splits, text_model, image_model, fusion_model, history
+
+
+def fusion_inputs(splits, photos=None):
+    from workshop_utils import images
+
+    frame = splits.test
+    if photos is None:
+        photos = np.stack([images.load_photo(jpeg).numpy() for jpeg in frame["image"]])
+    return {"title": models.string_tensor(frame["title"]), "image": photos}
+
+
+def test_the_fusion_model_trains_its_head_only(trained):
+    splits, text_model, image_model, fusion_model, history = trained
+    assert "val_loss" in history.history and len(history.history["loss"]) >= 1
+    trainable = {id(weight) for weight in fusion_model.trainable_weights}
+    head = {id(weight) for weight in fusion_model.get_layer(models.FUSION_HEAD).trainable_weights}
+    assert trainable == head, "the branches stay frozen"
+    probabilities = fusion_model.predict(fusion_inputs(splits), verbose=0)
+    assert probabilities.shape == (len(splits.test), 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_a_missing_photo_is_an_all_zero_image_and_only_the_title_counts(trained):
+    splits, _, _, fusion_model, _ = trained
+    missing = models.missing_photos(len(splits.test))
+    assert missing.shape == (len(splits.test), 80, 60, 3) and not missing.any()
+    # The head sees features zeroed and has_photo = 0, whatever the CNN makes of a black image.
+    grey = np.full_like(missing, 1e-6)
+    with_missing = fusion_model.predict(fusion_inputs(splits, missing), verbose=0)
+    head_alone = fusion_model.get_layer(models.FUSION_HEAD).predict(
+        models.listing_features(fusion_model, splits.test["title"], None), verbose=0)
+    np.testing.assert_allclose(with_missing, head_alone, atol=1e-6)
+    assert not np.allclose(with_missing, fusion_model.predict(fusion_inputs(splits, grey), verbose=0)), \
+        "an almost black photo is still a photo"
+
+
+def test_three_ways_shows_each_listing_full_short_and_without_photo():
+    full = {"title_features": np.ones((2, 3)), "photo_features": np.full((2, 4), 5.0), "has_photo": np.ones((2, 1))}
+    short = {**full, "title_features": np.zeros((2, 3))}
+    inputs, labels = models.three_ways(full, short, [0, 1])
+    assert labels.tolist() == [0, 1, 0, 1, 0, 1]
+    assert inputs["title_features"][:, 0].tolist() == [1, 1, 0, 0, 1, 1]
+    assert inputs["has_photo"][:, 0].tolist() == [1, 1, 1, 1, 0, 0]
+    assert not inputs["photo_features"][4:].any()
+
+
+def test_saved_models_reload_with_identical_probabilities(trained, tmp_path):
+    splits, text_model, _, fusion_model, _ = trained
+    folder = models.save_models(tmp_path / "models" / "fast", text_model, fusion_model, splits.classes)
+    assert models.saved_models_exist(folder)
+    text_again, fusion_again, classes = models.load_models(folder)
+    assert classes == splits.classes
+    titles = models.string_tensor(splits.test["title"])
+    np.testing.assert_array_equal(text_again.predict(titles, verbose=0), text_model.predict(titles, verbose=0))
+    for photos in (None, models.missing_photos(len(splits.test))):
+        inputs = fusion_inputs(splits, photos)
+        np.testing.assert_array_equal(fusion_again.predict(inputs, verbose=0), fusion_model.predict(inputs, verbose=0))
+
+
+def test_load_models_names_the_missing_file(tmp_path):
+    assert not models.saved_models_exist(tmp_path)
+    with pytest.raises(FileNotFoundError, match="text.keras"):
+        models.load_models(tmp_path)
+
+
+def test_the_image_model_keeps_mixed_precision_to_itself():
+    before = keras.config.dtype_policy().name
+    model = models.build_image_model(3, seed=0, mixed_precision=True)
+    assert model.get_layer("conv_1").dtype_policy.name == "mixed_float16"
+    assert model.get_layer("probabilities").dtype_policy.name == "float32"
+    assert keras.config.dtype_policy().name == before, "the global policy must not leak into later models"

@@ -81,3 +81,17 @@ def test_make_splits_is_deterministic():
     first = splits.make_splits(catalogue(), sample_size=200, seed=5)
     second = splits.make_splits(catalogue(), sample_size=200, seed=5)
     assert first.test.index.equals(second.test.index)
+
+
+def test_short_titles_keep_the_first_word_gender_and_colour():
+    import math
+
+    import pandas as pd
+
+    from workshop_utils.splits import short_title, short_titles
+
+    assert short_title("Puma Men Black Running Shoes", "Men", "Black") == "Puma Men Black"
+    assert short_title("Levis 501 Jeans", "Men", math.nan) == "Levis Men"
+    frame = pd.DataFrame({"title": ["United Colors of Benetton Women Red Top"], "gender": ["Women"],
+                          "colour": ["Red"]}, index=[7])
+    assert short_titles(frame).to_dict() == {7: "United Women Red"}

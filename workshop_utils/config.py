@@ -72,6 +72,14 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "product-categorization-workshop"
 
 
+def models_dir(mode: str) -> Path:
+    """Where notebook 05 saves its trained models and notebook 06 looks for them: one folder per
+    mode ("fast" or "full", i.e. Config.mode), so a fast run never overwrites a full one."""
+    if mode not in ("fast", "full"):
+        raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}.")
+    return cache_dir() / "models" / mode
+
+
 def results_path() -> Path | None:
     value = os.environ.get("WORKSHOP_RESULTS", "").strip()
     return Path(value).expanduser() if value else None

@@ -1,20 +1,37 @@
-"""The text model of notebook 04, rebuilt in one call for notebook 05.
+"""The models of notebooks 04 and 05, rebuilt in one call for the notebooks that follow.
 
-Notebook 04 writes this model out cell by cell (that is the lesson); notebook 05 needs
-it as an ingredient, so it calls `train_text_model` instead. tests/test_models.py checks
-that the two build the same layers.
+Notebooks 04 and 05 write these models out cell by cell (that is the lesson); a later notebook
+needs them as ingredients, so it calls the helpers instead. tests/test_models.py checks that
+the notebooks' cells and the helpers build the same layers.
 
-    raw title -> TextVectorization -> Embedding -> MeanOfWords -> Dense "text_features"
-              -> Dropout -> Dense softmax
+    text model:   raw title -> TextVectorization -> Embedding -> MeanOfWords -> Dense "text_features"
+                  -> Dropout -> Dense softmax                                        (notebook 04)
+    image model:  photo (80 x 60 x 3, 0..1) -> augmentation -> 4 x [Conv2D, BatchNorm, ReLU, MaxPool]
+                  -> Flatten -> Dropout -> Dense "image_features" -> Dropout -> softmax   (notebook 05)
+    fusion model: {"title", "image"} -> frozen text and image branches -> "fusion_head"
+                  (title features, photo features zeroed when the photo is missing, has_photo)
+                  -> BatchNorm -> Dense -> Dropout -> softmax                          (notebook 05)
+
+A missing photo is an all-zero image (`missing_photos`): the fusion model sees it and answers
+from the title alone, with no separate code path.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import keras
+import numpy as np
 from keras import ops
 
 from .splits import Splits
 
-TEXT_FEATURES = "text_features"  # name of the penultimate layer, reused by the fusion model
+TEXT_FEATURES = "text_features"    # name of the text model's penultimate layer, reused by the fusion model
+IMAGE_FEATURES = "image_features"  # the same for the image model
+FUSION_HEAD = "fusion_head"        # the part of the fusion model that trains
+CLASSES_FILE = "classes.json"
+TEXT_MODEL_FILE = "text.keras"
+FUSION_MODEL_FILE = "fusion.keras"
 
 # The same numbers as in notebook 04.
 MAX_TOKENS = 20_000      # vocabulary size, the padding and unknown-word tokens included
@@ -104,3 +121,225 @@ def train_text_model(splits: Splits, epochs: int, batch_size: int, verbose: int 
         validation_data=(string_tensor(splits.validation["title"]), splits.labels("validation")),
         epochs=epochs, batch_size=batch_size, callbacks=training_callbacks(), verbose=verbose)
     return model, history
+
+
+# ---------------------------------------------------------------- the image model (notebook 05)
+def build_image_model(n_classes: int, seed: int, learning_rate: float = 1e-3, mixed_precision: bool = False):
+    """Notebook 05's small CNN: photos (IMAGE_SIZE x 3, values 0..1) in, class probabilities out.
+    With `mixed_precision` (worth it on a GPU only) its layers compute in float16; the global
+    dtype policy is restored afterwards, so models built later stay in float32."""
+    from .images import CHANNELS, IMAGE_SIZE, augmentation
+
+    previous = keras.config.dtype_policy()
+    if mixed_precision:
+        keras.config.set_dtype_policy("mixed_float16")
+    try:
+        inputs = keras.Input(shape=(*IMAGE_SIZE, CHANNELS), name="image")
+        x = augmentation(seed=seed)(inputs)
+        for block, filters in enumerate([16, 32, 64, 128], start=1):
+            x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv_{block}")(x)
+            x = keras.layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{block}")(x)
+            x = keras.layers.Activation("relu", name=f"relu_{block}")(x)
+            x = keras.layers.MaxPooling2D(name=f"pool_{block}")(x)
+        x = keras.layers.Flatten(name="flatten")(x)
+        x = keras.layers.Dropout(0.3, name="dropout_1")(x)
+        x = keras.layers.Dense(128, activation="relu", name=IMAGE_FEATURES)(x)
+        x = keras.layers.Dropout(0.3, name="dropout_2")(x)
+        outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)
+        model = keras.Model(inputs, outputs, name="image_cnn")
+    finally:
+        keras.config.set_dtype_policy(previous)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def image_training_callbacks() -> list:
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
+            keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=2)]
+
+
+def train_image_model(splits: Splits, epochs: int, batch_size: int, seed: int, verbose: int | str = "auto",
+                      mixed_precision: bool = False):
+    """Build and fit the CNN on splits.train's photos, early-stopped on splits.validation."""
+    from .images import image_dataset
+
+    keras.utils.set_random_seed(seed)
+    model = build_image_model(len(splits.classes), seed, mixed_precision=mixed_precision)
+    train = image_dataset(splits.train["image"], splits.labels("train"), batch_size=batch_size, shuffle_seed=seed)
+    validation = image_dataset(splits.validation["image"], splits.labels("validation"), batch_size=batch_size)
+    history = model.fit(train, validation_data=validation, epochs=epochs, callbacks=image_training_callbacks(),
+                        verbose=verbose)
+    return model, history
+
+
+# ---------------------------------------------------------------- the fusion model (notebook 05)
+def missing_photos(count: int = 1) -> np.ndarray:
+    """What the fusion model takes for "no photo": `count` all-zero images (a real photo is
+    never pure black: JPEG photos on a light background always have bright pixels)."""
+    from .images import CHANNELS, IMAGE_SIZE
+
+    return np.zeros((count, *IMAGE_SIZE, CHANNELS), dtype="float32")
+
+
+@keras.saving.register_keras_serializable(package="workshop_utils")
+class HasPhoto(keras.layers.Layer):
+    """1.0 for a real photo, 0.0 for a missing one (an all-zero image), one number per row."""
+
+    def call(self, images):
+        brightest = ops.max(ops.reshape(images, (ops.shape(images)[0], -1)), axis=1, keepdims=True)
+        return ops.cast(brightest > 0, "float32")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 1)
+
+
+@keras.saving.register_keras_serializable(package="workshop_utils")
+class ZeroWhenMissing(keras.layers.Layer):
+    """Photo features times has_photo: a missing photo contributes nothing, whatever the CNN
+    makes of a black image."""
+
+    def call(self, inputs):
+        features, has_photo = inputs
+        return features * ops.cast(has_photo, features.dtype)
+
+    def compute_output_shape(self, input_shapes):
+        return input_shapes[0]
+
+
+def build_fusion_head(n_classes: int, text_units: int = UNITS, image_units: int = 128, units: int = 256,
+                      dropout: float = 0.4, learning_rate: float = 1e-3):
+    """The trainable part of the fusion model, on features: inputs "title_features",
+    "photo_features" and "has_photo"; class probabilities out."""
+    title_features = keras.Input(shape=(text_units,), name="title_features")
+    photo_features = keras.Input(shape=(image_units,), name="photo_features")
+    has_photo = keras.Input(shape=(1,), name="has_photo")
+    photo_part = ZeroWhenMissing(name="zero_when_missing")([photo_features, has_photo])
+    x = keras.layers.Concatenate(name="both_features")([title_features, photo_part, has_photo])
+    x = keras.layers.BatchNormalization(name="batch_norm")(x)
+    x = keras.layers.Dense(units, activation="relu", name="fusion_dense")(x)
+    x = keras.layers.Dropout(dropout, name="fusion_dropout")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)
+    head = keras.Model({"title_features": title_features, "photo_features": photo_features,
+                        "has_photo": has_photo}, outputs, name=FUSION_HEAD)
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                 metrics=["accuracy"])
+    return head
+
+
+def feature_branch(model, layer_name: str, name: str):
+    """The part of a trained model up to its features layer, frozen."""
+    branch = keras.Model(model.inputs, model.get_layer(layer_name).output, name=name)
+    branch.trainable = False
+    return branch
+
+
+def build_fusion_model(text_model, image_model, n_classes: int | None = None, **head_options):
+    """Title and photo in, class probabilities out: the frozen text and image branches feed a
+    new head. Inputs: {"title": string, shape (1,), "image": float32 in 0..1, shape
+    (IMAGE_SIZE, 3)}; a missing photo is `missing_photos()`."""
+    from .images import CHANNELS, IMAGE_SIZE
+
+    n_classes = n_classes or text_model.output_shape[-1]
+    text_branch = feature_branch(text_model, TEXT_FEATURES, "text_branch")
+    image_branch = feature_branch(image_model, IMAGE_FEATURES, "image_branch")
+    head = build_fusion_head(n_classes, text_branch.output_shape[-1], image_branch.output_shape[-1],
+                             **head_options)
+    title = keras.Input(shape=(1,), dtype="string", name="title")
+    image = keras.Input(shape=(*IMAGE_SIZE, CHANNELS), name="image")
+    outputs = head({"title_features": text_branch(title), "photo_features": image_branch(image),
+                    "has_photo": HasPhoto(name="has_photo")(image)})
+    model = keras.Model({"title": title, "image": image}, outputs, name="fusion_model")
+    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def listing_features(fusion_model, titles, jpegs, batch_size: int = 256) -> dict:
+    """The head's inputs for listings: the frozen branches run once over the titles and photos
+    (`jpegs=None`: no photos). The features never change while the head trains."""
+    from .images import image_dataset
+
+    text_branch = fusion_model.get_layer("text_branch")
+    title_features = text_branch.predict(string_tensor(titles), batch_size=batch_size, verbose=0)
+    if jpegs is None:
+        units = fusion_model.get_layer("image_branch").output_shape[-1]
+        photo_features = np.zeros((len(title_features), units), dtype="float32")
+        has_photo = np.zeros((len(title_features), 1), dtype="float32")
+    else:
+        photos = image_dataset(jpegs, batch_size=batch_size)
+        photo_features = fusion_model.get_layer("image_branch").predict(photos, verbose=0)
+        has_photo = np.ones((len(title_features), 1), dtype="float32")
+    return {"title_features": title_features, "photo_features": photo_features, "has_photo": has_photo}
+
+
+def three_ways(full: dict, short: dict, labels) -> tuple[dict, np.ndarray]:
+    """Modality dropout, written out: every listing as it is, with its short title, and without its
+    photo. `full` and `short` are `listing_features` of the same rows (full and short titles)."""
+    no_photo = {**full, "photo_features": np.zeros_like(full["photo_features"]),
+                "has_photo": np.zeros_like(full["has_photo"])}
+    variants = (full, short, no_photo)
+    inputs = {key: np.concatenate([variant[key] for variant in variants]) for key in full}
+    return inputs, np.concatenate([np.asarray(labels)] * len(variants))
+
+
+def held_out_parts(frame, seed: int, share: float = 0.25):
+    """Split the rows the branches never trained on (validation) into the head's training rows and
+    the rows that stop its training, grouped by title like every split of the workshop."""
+    from .splits import LABEL, grouped_split
+
+    fit, stop, _ = grouped_split(frame, "title", LABEL, (1 - share, share, 0.0), seed)
+    return fit, stop
+
+
+def train_fusion_model(fusion_model, splits: Splits, epochs: int, batch_size: int, seed: int,
+                       verbose: int | str = "auto"):
+    """Fit the fusion head as notebook 05 does: on features of listings the branches did not
+    train on (splits.validation; a quarter of it stops the training), each seen three ways
+    (full listing, short title, no photo). The branches stay frozen. Returns the head's history."""
+    from .splits import short_titles
+
+    keras.utils.set_random_seed(seed)
+    fit_rows, stop_rows = held_out_parts(splits.validation, seed)
+    index = {name: position for position, name in enumerate(splits.classes)}
+
+    def features(rows):
+        labels = rows[splits.label].map(index).to_numpy(dtype="int64")
+        full = listing_features(fusion_model, rows["title"], rows["image"], batch_size)
+        short = {**full, "title_features": fusion_model.get_layer("text_branch").predict(
+            string_tensor(short_titles(rows)), batch_size=batch_size, verbose=0)}
+        return three_ways(full, short, labels)
+
+    head = fusion_model.get_layer(FUSION_HEAD)
+    return head.fit(*features(fit_rows), validation_data=features(stop_rows), epochs=epochs,
+                    batch_size=batch_size, verbose=verbose, callbacks=[keras.callbacks.EarlyStopping(
+                        monitor="val_loss", patience=3, restore_best_weights=True)])
+
+
+# ---------------------------------------------------------------- saving for notebook 06
+def save_models(folder, text_model, fusion_model, class_names) -> Path:
+    """Save the text and fusion models (`text.keras`, `fusion.keras`) and the class names in label
+    order (`classes.json`) into `folder` (e.g. config.models_dir(config.mode)). Returns the folder."""
+    folder = Path(folder).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    text_model.save(folder / TEXT_MODEL_FILE)
+    fusion_model.save(folder / FUSION_MODEL_FILE)
+    (folder / CLASSES_FILE).write_text(json.dumps(list(class_names), indent=1))
+    return folder
+
+
+def saved_models_exist(folder) -> bool:
+    folder = Path(folder).expanduser()
+    return all((folder / name).is_file() for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE))
+
+
+def load_models(folder):
+    """(text_model, fusion_model, class_names) saved by `save_models`; FileNotFoundError, saying
+    which file is missing, when they are not there (then retrain, as notebook 05 does)."""
+    folder = Path(folder).expanduser()
+    for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE):
+        if not (folder / name).is_file():
+            raise FileNotFoundError(f"There is no {name} in {folder}: run notebook 05 first, or retrain.")
+    text_model = keras.models.load_model(folder / TEXT_MODEL_FILE, compile=False)
+    fusion_model = keras.models.load_model(folder / FUSION_MODEL_FILE, compile=False)
+    class_names = json.loads((folder / CLASSES_FILE).read_text())
+    return text_model, fusion_model, class_names

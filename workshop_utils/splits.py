@@ -74,6 +74,20 @@ def grouped_split(products: pd.DataFrame, group: str = "title", label: str = LAB
     return tuple(products[part == index] for index in range(3))
 
 
+def short_title(title, gender, colour) -> str:
+    """What a hurried seller writes: the title's first word (usually the brand), the gender and
+    the colour, e.g. "Puma Men Black". A missing gender or colour is left out."""
+    words = str(title).split()[:1] + [str(value) for value in (gender, colour)
+                                      if isinstance(value, str) and value.strip()]
+    return " ".join(words)
+
+
+def short_titles(frame: pd.DataFrame) -> pd.Series:
+    """`short_title` of every row of a products DataFrame (columns title, gender, colour)."""
+    return pd.Series([short_title(*row) for row in zip(frame["title"], frame["gender"], frame["colour"])],
+                     index=frame.index, name="short title", dtype=object)
+
+
 @dataclass
 class Splits:
     """The workshop's shared split: the same classes and rows in every notebook."""
