@@ -95,3 +95,39 @@ def test_short_titles_keep_the_first_word_gender_and_colour():
     frame = pd.DataFrame({"title": ["United Colors of Benetton Women Red Top"], "gender": ["Women"],
                           "colour": ["Red"]}, index=[7])
     assert short_titles(frame).to_dict() == {7: "United Women Red"}
+
+
+def repeated_titles_catalogue():
+    """One class like the catalogue's rings: 118 products, a few titles repeated dozens of times."""
+    import pandas as pd
+
+    sizes = [50, 26, 14, 6, 6, 4, 3, 2, 2, 1, 1, 1, 1, 1]
+    titles = [f"ring {group}" for group, size in enumerate(sizes) for _ in range(size)]
+    common = [f"shirt {number}" for number in range(300)]
+    return pd.DataFrame({"title": titles + common,
+                         "article_type": ["Ring"] * len(titles) + ["Shirts"] * len(common)})
+
+
+def test_every_part_gets_its_share_of_a_class_whose_titles_repeat():
+    """Cutting a shuffled list of groups gave some seeds no test ring at all (one 50-product title
+    landing in test leaves the rest empty, or the other way round)."""
+    from workshop_utils.splits import grouped_split
+
+    products = repeated_titles_catalogue()
+    for seed in range(30):
+        train, validation, test = grouped_split(products, seed=seed)
+        rings = [(part["article_type"] == "Ring").sum() for part in (train, validation, test)]
+        assert 10 <= rings[2] <= 25 and 10 <= rings[1] <= 25, (seed, rings)
+        assert not set(train["title"]) & set(test["title"])
+
+
+def test_a_sample_keeps_ten_test_products_of_every_class():
+    import pandas as pd
+
+    from workshop_utils.splits import grouped_split, sample_to_budget
+
+    products = pd.DataFrame({"title": [f"item {number}" for number in range(2200)],
+                             "article_type": ["Shirts"] * 2000 + ["Ring"] * 100 + ["Caps"] * 100})
+    sample = sample_to_budget(products, 500, seed=0)
+    test = grouped_split(sample, seed=0)[2]
+    assert test["article_type"].value_counts().min() >= 10
