@@ -41,6 +41,15 @@ MODEL_NAMES = (MAJORITY_BASELINE, TFIDF_LOGISTIC_BASELINE, TFIDF_DENSE, TEXT_EMB
                TEXT_MODEL, IMAGE_CNN, IMAGE_TRANSFER, LATE_FUSION, FUSION_MODEL,
                TEXT_MODEL_SHORT, LATE_FUSION_SHORT, FUSION_MODEL_SHORT)
 
+# Notebook 06 scores the model it puts to work (the fusion model of notebook 05, reloaded) three more ways.
+TOP_3 = ", top 3"                    # right when the true class is among the three suggestions
+AUTO_ACCEPTED = ", auto-accepted"    # only the test listings confident enough to skip review
+RARE_TYPES_UP = ", rare types one level up"  # the 88 rare article types, scored on their master category
+FUSION_MODEL_TOP_3 = FUSION_MODEL + TOP_3
+FUSION_MODEL_AUTO_ACCEPTED = FUSION_MODEL + AUTO_ACCEPTED
+FUSION_MODEL_RARE_TYPES_UP = FUSION_MODEL + RARE_TYPES_UP
+MODEL_NAMES += (FUSION_MODEL_TOP_3, FUSION_MODEL_AUTO_ACCEPTED, FUSION_MODEL_RARE_TYPES_UP)
+
 
 def scores(y_true, y_pred) -> dict[str, float]:
     """Accuracy, macro F1 (every class counts the same) and weighted F1 (by class size)."""

@@ -198,3 +198,69 @@ def confusion_matrix_chart(y_true, y_pred, classes, shown=None, title: str | Non
     figure.colorbar(image, ax=axis, fraction=0.046, pad=0.04, label="share of the true class")
     figure.tight_layout()
     return figure
+
+
+# ---------------------------------------------------------------- notebook 06: calibration and review
+def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None):
+    """Accuracy against confidence, in `bins` equal-width bins of the top probability.
+
+    `runs`: {"name": (probabilities, true labels)}, one line per entry. A calibrated model
+    lies on the diagonal: of the listings it gives 0.8, 80% are right. Bars below show how
+    many listings fall in each bin (most sit near 1.0)."""
+    import numpy as np
+
+    figure, (axis, counts) = plt.subplots(2, 1, figsize=(6, 6), sharex=True, height_ratios=[3, 1])
+    axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="calibrated")
+    edges = np.linspace(0, 1, bins + 1)
+    width = 1 / bins / (len(runs) + 1)
+    for number, (name, (probabilities, y_true)) in enumerate(runs.items()):
+        probabilities = np.asarray(probabilities)
+        confidence = probabilities.max(axis=1)
+        correct = probabilities.argmax(axis=1) == np.asarray(y_true)
+        which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+        filled = [b for b in range(bins) if (which == b).any()]
+        axis.plot([confidence[which == b].mean() for b in filled], [correct[which == b].mean() for b in filled],
+                  marker="o", label=name)
+        counts.bar(edges[:-1] + (number + 0.5) * width, np.bincount(which, minlength=bins), width=width, label=name)
+    axis.set_ylabel("accuracy in the bin")
+    axis.set_xlim(0, 1)
+    axis.set_ylim(0, 1.02)
+    axis.grid(alpha=0.3)
+    axis.legend(loc="upper left")
+    axis.set_title(title or "Reliability diagram: is a probability of 0.8 right 80% of the time?")
+    counts.set_yscale("log")
+    counts.set_xlabel("confidence (the top probability)")
+    counts.set_ylabel("listings")
+    figure.tight_layout()
+    return figure
+
+
+def coverage_curve(probabilities, y_true, threshold: float | None = None, target: float | None = None,
+                   title: str | None = None):
+    """For every confidence threshold: the share of listings accepted without review (coverage)
+    and the accuracy on those accepted. Marks `threshold` and the accuracy `target` when given."""
+    import numpy as np
+
+    probabilities = np.asarray(probabilities)
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == np.asarray(y_true)
+    order = np.argsort(-confidence, kind="stable")
+    coverage = np.arange(1, len(order) + 1) / len(order)
+    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(coverage, accuracy, color="tab:blue")
+    if target is not None:
+        axis.axhline(target, color="tab:red", linestyle="--", linewidth=1, label=f"target accuracy {target:.0%}")
+    if threshold is not None:
+        accepted = confidence >= threshold
+        axis.plot([accepted.mean()], [correct[accepted].mean() if accepted.any() else 1.0], "o", color="tab:red",
+                  label=f"threshold {threshold:.3f}: {accepted.mean():.1%} accepted")
+    axis.set_xlabel("coverage: share of listings accepted without review (most confident first)")
+    axis.set_ylabel("accuracy on the accepted")
+    axis.set_ylim(max(0.0, float(accuracy.min()) - 0.02), 1.002)
+    axis.grid(alpha=0.3)
+    if target is not None or threshold is not None:
+        axis.legend(loc="lower left")
+    axis.set_title(title or "Coverage against accuracy: accept fewer listings, make fewer mistakes")
+    figure.tight_layout()
+    return figure
