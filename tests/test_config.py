@@ -61,3 +61,19 @@ def test_seeds_repeat_random_numbers():
     first = keras.random.uniform((3,)).numpy()
     environment.set_seeds(7, deterministic_ops=False)
     assert (keras.random.uniform((3,)).numpy() == first).all()
+
+
+def test_a_bad_setting_in_setup_is_one_sentence_in_a_notebook(tmp_path):
+    """setup() installs the short error display before it reads the settings."""
+    import os
+    import subprocess
+    import sys
+
+    cell = "import workshop_utils\nworkshop_utils.setup('99_test')\n"
+    program = ("from IPython.core.interactiveshell import InteractiveShell\n"
+               f"InteractiveShell.instance().run_cell({cell!r})\n")
+    finished = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300,
+                              cwd=tmp_path, env={**os.environ, "WORKSHOP_FAST": "maybe"})
+    shown = finished.stdout.strip()
+    assert "SettingError: WORKSHOP_FAST='maybe' is not understood" in shown, shown
+    assert shown.count("\n") == 0, f"a traceback wall:\n{shown}"

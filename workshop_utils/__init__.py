@@ -4,7 +4,6 @@ What the workshop teaches stays in the notebooks; this package only does the cho
 """
 from __future__ import annotations
 
-import os
 
 from .config import Config
 from .errors import (CorruptDataError, DataUnavailableError, ExerciseNotDone, ImageDecodeError,
@@ -17,17 +16,15 @@ __all__ = ["setup", "Config", "WorkshopError", "DataUnavailableError", "CorruptD
 
 def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
     """The one call after the install cell: versions, GPU, seeds, budget. Returns the config."""
-    # Hide TensorFlow's C++ start-up log (e.g. "failed call to cuInit" on CPU machines);
-    # it must be set before TensorFlow is first imported.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from . import config as settings
     from . import environment
 
+    # First, so that a bad setting below is already shown as one sentence.
+    environment.show_short_errors()
     colab = environment.in_colab()
-    gpus = environment.gpu_names()
+    gpus = environment.gpu_names()  # imports TensorFlow with its C++ start-up log hidden
     run = settings.make_config(notebook, gpu=bool(gpus), colab=colab)
     environment.set_seeds(run.seed, deterministic_ops=not gpus)
-    environment.show_short_errors()
     if verbose:
         report(run, gpus)
     return run

@@ -18,6 +18,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import SettingError
+
 # The one place the repository's GitHub slug lives: badges and Colab install lines are
 # generated from it (`python -m workshop_utils repoint OWNER/NAME` changes it for a fork).
 REPOSITORY = "product-categorization-workshop/product-categorization-dl"
@@ -41,7 +43,8 @@ def env_flag(name: str) -> bool | None:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"{name}={value!r} is not understood: set it to 1 (yes) or 0 (no).")
+    raise SettingError(f"{name}={value!r} is not understood: set it to 1 (yes) or 0 (no), "
+                       f"or unset it, and run this cell again.")
 
 
 def fast_mode_wanted(gpu_available: bool) -> bool:

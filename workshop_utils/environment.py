@@ -1,11 +1,13 @@
 """Where we run: Colab or not, GPU or not, library versions, seeds, short error display."""
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
 import random
 import re
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -64,8 +66,55 @@ def version_report() -> list[tuple[str, str | None, str, bool]]:
     return rows
 
 
+# TensorFlow's C++ start-up lines ("oneDNN custom operations are on", "Could not find cuda
+# drivers", "failed call to cuInit"), in the log formats of TensorFlow <= 2.20 and >= 2.21.
+TENSORFLOW_LOG_LINE = re.compile(
+    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]"  # absl: I0000 00:00:1796.. 123 port.cc:153]
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S+:\d+\]"  # TensorFlow <= 2.20
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|To enable the following instructions: .*rebuild TensorFlow)")  # 2nd line of the CPU notice
+
+
+@contextlib.contextmanager
+def tensorflow_start_up_log_hidden():
+    """Import TensorFlow inside this block to keep its C++ start-up log off the screen.
+
+    TF_CPP_MIN_LOG_LEVEL hides it up to TensorFlow 2.20; from 2.21 the lines are written by
+    absl before its logging is set up, which ignores that variable. So while TensorFlow
+    loads, the process's standard error (file descriptor 2) goes to a temporary file; its
+    log lines are dropped and anything else (a Python warning, a real error) is shown after.
+    """
+    if not os.environ.get("TF_CPP_MIN_LOG_LEVEL", "").strip():
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    if "tensorflow" in sys.modules:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to borrow
+        yield
+        return
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = [line for line in caught.read().decode(errors="replace").splitlines()
+                    if line.strip() and not TENSORFLOW_LOG_LINE.match(line)]
+            if kept:
+                print("\n".join(kept), file=sys.stderr)
+
+
 def gpu_names() -> list[str]:
-    import tensorflow as tf
+    with tensorflow_start_up_log_hidden():
+        import keras  # noqa: F401  (keras loads TensorFlow's backend: inside the block too)
+        import tensorflow as tf
 
     return [device.name for device in tf.config.list_physical_devices("GPU")]
 

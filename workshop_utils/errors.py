@@ -17,5 +17,13 @@ class ImageDecodeError(WorkshopError, ValueError):
     """An image's bytes cannot be decoded."""
 
 
+class SettingError(WorkshopError, ValueError):
+    """An environment variable holds a value the workshop does not understand."""
+
+
+class StorageError(WorkshopError):
+    """A file cannot be written: the folder is read-only or the disk is full."""
+
+
 class ExerciseNotDone(WorkshopError, NotImplementedError):
     """A blank of the student copy was run before it was filled in."""
