@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Set up and run the workshop with nothing but Python 3.10+ installed.
 
-    python3 tasks.py lab         create .venv and open JupyterLab on notebooks/
+    python3 tasks.py lab [--latest] [jupyter options]
+                                 create .venv and open JupyterLab (notebooks/ first); options such as
+                                 --port 8890 --no-browser go to jupyter; as root, --allow-root is added
+    python3 tasks.py slides [--latest] [--offline] [--out DIR] [decks]
+                                 build the slide decks (slides/_build/ unless --out)
     python3 tasks.py test        the whole test suite, as CI runs it (see README)
     python3 tasks.py benchmark   time and peak memory of loading the data and of each notebook
 
-Environments live in .venv/ (lab), .venv-colab/ (Colab's versions, constraints/colab.txt)
-and .venv-latest/ (the newest releases). Each is rebuilt only when its inputs change.
+Environments live in .venv/ (lab and slides: Colab's versions from constraints/colab.txt, or the
+newest releases with --latest), .venv-colab/ (Colab's versions) and .venv-latest/ (the newest
+releases) for the tests. Each is rebuilt only when its inputs change.
 """
 from __future__ import annotations
 
@@ -64,10 +69,63 @@ def offline_data_defaults() -> None:
         os.environ.setdefault("NLTK_DATA", str(SHARED / "nltk_data"))
 
 
+def lab_environment(latest: bool) -> Path:
+    """.venv for JupyterLab and the slide build: Colab's versions (what learners get), or the newest."""
+    if latest:
+        return environment(".venv", "lab,slides", upgrade=True)
+    return environment(".venv", "lab,slides", COLAB_CONSTRAINTS)
+
+
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(python: Path, arguments: list[str], as_root: bool) -> list[str]:
+    """The jupyter command line: the checkout as its root folder (so slides/ and solutions/ are
+    reachable), notebooks/ opened first, and the user's own options last, so they win."""
+    command = [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+               "--LabApp.default_url=/lab/tree/notebooks"]
+    if as_root and "--allow-root" not in arguments:
+        command.append("--allow-root")  # Jupyter refuses to start as root without it
+    return command + list(arguments)
+
+
 def lab() -> None:
-    python = environment(".venv", "lab")
+    arguments = sys.argv[2:]
+    latest = "--latest" in arguments
+    python = lab_environment(latest)
     offline_data_defaults()
-    run(python, "-m", "jupyter", "lab", "--notebook-dir", ROOT / "notebooks")
+    as_root = running_as_root()
+    if as_root:
+        print("Running as root (a container or a cloud machine?): starting JupyterLab with --allow-root.")
+    command = lab_command(python, [part for part in arguments if part != "--latest"], as_root)
+    print("$", " ".join(command), flush=True)
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        # Jupyter got the Ctrl-C too and would ask for a second one: stop it cleanly instead.
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            process.kill()
+        print("\nJupyterLab stopped. Start it again with: python3 tasks.py lab")
+        return
+    if code != 0:
+        sys.exit(f"JupyterLab stopped with exit code {code}: its own message above says why "
+                 "(`python3 tasks.py lab --help-all` lists jupyter's options).")
+
+
+def slides() -> None:
+    """python -m workshop_utils slides in .venv, with the same data defaults as lab and test."""
+    arguments = sys.argv[2:]
+    python = lab_environment("--latest" in arguments)
+    offline_data_defaults()
+    command = [str(python), "-m", "workshop_utils", "slides", *(part for part in arguments if part != "--latest")]
+    print("$", " ".join(command), flush=True)
+    # The build says what went wrong in one sentence of its own: pass on its exit code only.
+    sys.exit(subprocess.run(command, cwd=ROOT).returncode)
 
 
 def browser_for_slide_test() -> None:
@@ -114,8 +172,19 @@ def benchmark() -> None:
     run(python, ROOT / "benchmarks" / "run.py", *sys.argv[2:])
 
 
-if __name__ == "__main__":
-    commands = {"lab": lab, "test": test, "benchmark": benchmark}
+def main() -> None:
+    commands = {"lab": lab, "slides": slides, "test": test, "benchmark": benchmark}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
-    commands[sys.argv[1]]()
+    try:
+        commands[sys.argv[1]]()
+    except subprocess.CalledProcessError as failure:
+        # The command's own output above says what went wrong; no traceback on top of it.
+        command = [Path(str(failure.cmd[0])).name, *map(str, failure.cmd[1:4])]
+        sys.exit(f"`{' '.join(command)} ...` failed with exit code {failure.returncode}: its messages above say why.")
+    except KeyboardInterrupt:
+        sys.exit("\nStopped (Ctrl-C).")
+
+
+if __name__ == "__main__":
+    main()
