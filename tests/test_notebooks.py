@@ -74,8 +74,10 @@ def test_solution_block_becomes_a_clear_failure_with_its_indentation():
     source = "def f(x):\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION\nf(1)"
     student = notebooks.blank_source(source, "t")
     assert "x * 2" not in student
-    namespace = {}
-    with pytest.raises(NotImplementedError, match="Exercise not done yet"):
+    import workshop_utils  # the setup cell of every notebook imports it
+
+    namespace = {"workshop_utils": workshop_utils}
+    with pytest.raises(workshop_utils.ExerciseNotDone, match="not done yet"):
         exec(student, namespace)
 
 

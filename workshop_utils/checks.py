@@ -11,6 +11,7 @@ Each notebook's exercises live in workshop_utils/exercises/nbXX.py as a dict EXE
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
@@ -40,23 +41,25 @@ class Exercise:
         except NotImplementedError:  # an answer function whose blank is still there
             raise self.not_done() from None
         except Exception as error:  # a wrong type of answer should not crash the check
-            return f"checking your answer raised {type(error).__name__}: {error}"
+            return f"your answer ({describe(answer)}) could not be checked: {type(error).__name__}: {error}"
 
     def not_done(self) -> ExerciseNotDone:
-        return ExerciseNotDone(f"Exercise {self.name} is not done yet: replace the ... (or the "
-                               "NotImplementedError line) with your answer, then run the cell again.")
+        return ExerciseNotDone(f"Exercise {self.name} is not done yet: replace the ... (or the line that raises "
+                               "ExerciseNotDone) with your answer, then run the cell again.")
 
     def __call__(self, answer: Any, *context: Any) -> None:
         if answer is Ellipsis:
             raise self.not_done()
         problem = self.reason(answer, *context)
+        # The words carry the meaning ("Correct!", "Not yet"): the emoji are decoration that shows
+        # as an empty box where no emoji font is installed.
         if problem is None:
-            print(f"✅ {self.name}: correct.")
+            print(f"✅ Correct! {self.name} is done.")
         elif env_flag("WORKSHOP_STRICT_CHECKS"):
             # CI runs the solutions this way, so a solution that fails its own check fails the build.
             raise AssertionError(f"{self.name}: the solution fails its own check: {problem}")
         else:
-            print(f"❌ {self.name}: not yet: {problem}.\n   Hint: {self.hint_text}\n"
+            print(f"❌ Not yet ({self.name}): {problem}.\n   Hint: {self.hint_text}\n"
                   f"   (check.{self.name}.solution() shows one solution.)")
 
     def hint(self) -> None:
@@ -88,15 +91,89 @@ class ExerciseSet:
 
 
 # ---------------------------------------------------------------- helpers for the exercise modules
+# The one tolerance policy of every check: a whole-number truth (a count) needs the exact whole
+# number; any other number may differ by floating-point noise, one part in a million.
+RELATIVE_TOLERANCE = 1e-6
+ABSOLUTE_TOLERANCE = 1e-12
+
+
+def same(answer, expected) -> bool:
+    """Whether a number (or an array of numbers) equals the expected one under the policy above."""
+    if isinstance(expected, (int, np.integer)) and not isinstance(expected, (bool, np.bool_)):
+        return float(answer) == float(expected)
+    if np.ndim(answer) or np.ndim(expected):
+        answer, expected = np.asarray(answer, dtype=float), np.asarray(expected, dtype=float)
+        return answer.shape == expected.shape and bool(
+            np.allclose(answer, expected, rtol=RELATIVE_TOLERANCE, atol=ABSOLUTE_TOLERANCE))
+    return math.isclose(float(answer), float(expected), rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+
+
 def as_number(answer) -> float | None:
     """The answer as a float, or None when it is not a single number (a list, a string, True)."""
     if isinstance(answer, (bool, np.bool_)):
         return None
-    if isinstance(answer, np.ndarray) and answer.size == 1:
+    if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf":
         answer = answer.item()
     if isinstance(answer, (int, float, np.integer, np.floating)):
         return float(answer)
     return None
+
+
+def describe(answer) -> str:
+    """What a learner's answer is, in words: "a string ('0.16')", "a list of 5 values", "None"."""
+    if answer is None:
+        return "None"
+    kind = "array" if isinstance(answer, np.ndarray) else type(answer).__name__
+    article = "an" if kind[0].lower() in "aeiou" else "a"
+    if isinstance(answer, str):
+        return f"a string ({answer[:40]!r})"
+    if isinstance(answer, (bool, np.bool_)):
+        return f"a True/False value ({answer})"
+    if hasattr(answer, "shape") and hasattr(answer, "__len__"):
+        return f"{article} {kind} of shape {tuple(answer.shape)}"
+    if isinstance(answer, (list, tuple, set, dict)):
+        return f"{article} {kind} of {len(answer)} value{'' if len(answer) == 1 else 's'}"
+    if callable(answer):
+        return f"a function ({getattr(answer, '__name__', kind)})"
+    return f"{article} {kind}"
+
+
+def wrong_type(answer, wanted: str) -> str:
+    """The reason for an answer of the wrong type, naming the usual mix-up behind it."""
+    if answer is None:
+        return (f"your answer is None, not {wanted}: did the line print its result instead of giving it "
+                "(answer = print(...)), or does a function miss its return?")
+    if isinstance(answer, str):
+        if as_number(_number_in(answer)) is not None:
+            return f"give {wanted} as a number, not as text: drop the quotes around {answer!r}"
+        return f"give {wanted}, not a string ({answer[:40]!r})"
+    return f"give {wanted}, not {describe(answer)}"
+
+
+def _number_in(text: str):
+    try:
+        return float(text.replace(",", "").replace("_", "").strip())
+    except ValueError:
+        return None
+
+
+def number_slip(value: float, expected: float) -> str | None:
+    """Names the near misses of a numeric answer: a fraction for a count, or a rounded value."""
+    if isinstance(expected, (int, np.integer)):
+        if not float(value).is_integer():
+            return f"a count is a whole number, and {value:g} is not one (where did a fraction slip in?)"
+        return None
+    for decimals in range(7):
+        rounded = round(float(expected), decimals)
+        if rounded != 0 and not same(rounded, expected) and same(value, rounded):
+            return (f"that is the right value rounded to {decimals} decimal{'' if decimals == 1 else 's'}; "
+                    "give the full value (round only when you print it)")
+    return None
+
+
+def shown(value: float) -> str:
+    """A number as the hints print it: enough digits that it never looks like the expected value."""
+    return f"{value:.7g}"
 
 
 def exercise(name: str, hint: str, solution: str) -> Callable[[Test], Exercise]:

@@ -3,7 +3,8 @@
 In solutions/*.ipynb (the source):
   - `name = expression  # SOLUTION` becomes `name = ...  # YOUR ANSWER HERE`
   - lines between `# BEGIN SOLUTION` and `# END SOLUTION` become a `# YOUR CODE HERE`
-    comment and a `raise NotImplementedError("Exercise not done yet: ...")`
+    comment and a `raise workshop_utils.ExerciseNotDone("q4 is not done yet: ...")` (the setup
+    cell imports workshop_utils; the name comes from the cell's `check.q4(...)` call)
   - a cell tagged `solution` (an answer in words, say) is left out of the student copy
   - the first markdown cell carries the "Open in Colab" badge and the code cell tagged
     `setup` the Colab install line; both are rewritten from config.REPOSITORY.
@@ -25,8 +26,15 @@ SOLUTION_LINE = re.compile(
     r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
-NOT_DONE = ('raise NotImplementedError("Exercise not done yet: replace this line with your code '
-            '(see the instructions above), then run the cell again.")')
+CHECK_CALL = re.compile(r"\bcheck\.(?P<name>\w+)\(")
+
+
+def not_done_line(source: str) -> str:
+    """The line that stands for a removed solution block: it raises ExerciseNotDone, which the setup
+    cell shows as its one sentence, and which a check treats as "not done yet"."""
+    call = CHECK_CALL.search(source)
+    exercise = call["name"] if call else "This exercise"
+    return f'raise workshop_utils.ExerciseNotDone("{exercise} is not done yet: replace this line with your code.")'
 
 NOTEBOOK_METADATA = {
     "accelerator": "GPU",
@@ -96,7 +104,7 @@ def blank_source(source: str, where: str) -> str:
             if inside:
                 raise NotebookSourceError(f"{where}, line {number}: nested {BEGIN}.")
             inside, indent = True, line[: len(line) - len(line.lstrip())]
-            lines += [f"{indent}# YOUR CODE HERE", f"{indent}{NOT_DONE}"]
+            lines += [f"{indent}# YOUR CODE HERE", f"{indent}{not_done_line(source)}"]
         elif stripped == END:
             if not inside:
                 raise NotebookSourceError(f"{where}, line {number}: {END} without {BEGIN}.")

@@ -1,20 +1,10 @@
 """Checks for 01_python_numpy_pandas."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from ..checks import as_number, exercise
-
-
-def same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-NOT_WRITTEN = ("the function is not written yet: replace the `raise NotImplementedError(...)` line inside it "
-               "with your code")
+from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
 
 
 # ---------------------------------------------------------------- q1: words in titles
@@ -25,7 +15,7 @@ NOT_WRITTEN = ("the function is not written yet: replace the `raise NotImplement
 def q1(answer, titles):
     value = as_number(answer)
     if value is None:
-        return f"give a number (how many titles), not a {type(answer).__name__}"
+        return wrong_type(answer, "a number (how many titles)")
     expected = sum("black" in title.lower().split() for title in titles)
     if same(value, expected):
         return None
@@ -38,7 +28,7 @@ def q1(answer, titles):
         return "that misses titles written 'BLACK' or 'black': lower-case the title first"
     if 0 < value < 1 or same(value, expected / max(len(titles), 1)):
         return "give the number of titles, not a share"
-    return f"{answer!r} is not the number of titles containing the word black"
+    return number_slip(value, expected) or f"{shown(value)} is not the number of titles containing the word black"
 
 
 # ---------------------------------------------------------------- q2: a boolean mask on a photo
@@ -49,7 +39,7 @@ def q1(answer, titles):
 def q2(answer, photo):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     pixels = (photo >= 240).all(axis=2)
     expected = pixels.mean()
     if same(value, expected):
@@ -65,7 +55,7 @@ def q2(answer, photo):
         return "that is the number of near-white pixels; divide by the number of pixels (or use .mean())"
     if same(value, 100 * expected):
         return "give a share between 0 and 1, not a percentage"
-    return f"{value:.4f} is not the share of near-white pixels"
+    return number_slip(value, expected) or f"{shown(value)} is not the share of near-white pixels"
 
 
 # ---------------------------------------------------------------- q3: softmax
@@ -87,10 +77,11 @@ def q3(softmax):
         return "pass the function itself: check.q3(softmax)"
     scores = np.array([[2.0, 1.0, -1.0, 0.5], [0.1, 0.3, 3.2, -0.4], [1.2, 2.5, 0.0, 0.3]])
     original = scores.copy()
+    returned = softmax(scores)  # an unfinished function raises ExerciseNotDone here
+    if returned is None:
+        return "your function returns None: end it with return ..."
     try:
-        result = np.asarray(softmax(scores), dtype=float)
-    except NotImplementedError:
-        return NOT_WRITTEN
+        result = np.asarray(returned, dtype=float)
     except ValueError as error:
         if "broadcast" in str(error):
             return ("an array of shape (rows, columns) cannot be divided by one of shape (rows,): "
@@ -100,18 +91,18 @@ def q3(softmax):
         return "your function changed its input array; compute new arrays instead of modifying `scores`"
     if result.shape != scores.shape:
         return f"the result has shape {result.shape}; it should keep the shape of the scores {scores.shape}"
-    if np.allclose(result.sum(axis=0), 1) and not np.allclose(result.sum(axis=1), 1):
+    if same(result.sum(axis=0), np.ones(result.shape[1])) and not same(result.sum(axis=1), np.ones(len(result))):
         return "each column sums to 1, but each row (one product) should: normalise along axis=1"
-    if np.allclose(result, np.exp(scores) / np.exp(scores).sum()):
+    if same(result, np.exp(scores) / np.exp(scores).sum()):
         return "you divided by the sum over the whole array; divide by each row's own sum (axis=1, keepdims=True)"
-    if not np.allclose(result, softmax_reference(scores)):
+    if not same(result, softmax_reference(scores)):
         return "for the example scores the probabilities are not exp(score) / sum of exp(scores) in the row"
     with np.errstate(over="ignore", invalid="ignore"):
         large = np.asarray(softmax(np.array([[1000.0, 1001.0, 1002.0]])), dtype=float)
     if not np.all(np.isfinite(large)):
         return ("for large scores such as [1000, 1001, 1002] the result is nan: np.exp(1000) overflows; "
                 "subtract each row's maximum before exp (the probabilities do not change)")
-    if not np.allclose(large, softmax_reference(np.array([[1000.0, 1001.0, 1002.0]]))):
+    if not same(large, softmax_reference(np.array([[1000.0, 1001.0, 1002.0]]))):
         return "for the scores [1000, 1001, 1002] the probabilities are wrong"
     return None
 
@@ -131,6 +122,8 @@ def q4(answer, products):
     expected = stats[stats["size"] >= MIN_GROUP]["mean"].idxmax()
     if isinstance(answer, (pd.Series, pd.DataFrame)):
         return "give the name of one article type (a string); .idxmax() returns the label of the largest value"
+    if not isinstance(answer, str):
+        return wrong_type(answer, "the name of one article type (a string)")
     if answer == expected:
         return None
     if answer == stats["mean"].idxmax():
@@ -153,10 +146,10 @@ answer = len(products) - len(inner)""")
 def q5(answer, products, departments):
     value = as_number(answer)
     if value is None:
-        return f"give a number of products, not a {type(answer).__name__}"
+        return wrong_type(answer, "a number of products")
     missing = ~products["master_category"].isin(departments["master_category"])
     expected = int(missing.sum())
-    if value == expected:
+    if same(value, expected):
         return None
     if value == len(products) - expected:
         return "that is the number of products that are kept; the question asks how many disappear"
@@ -164,7 +157,7 @@ def q5(answer, products, departments):
         return "that is the number of master categories missing from the lookup table; count products"
     if 0 < value < 1:
         return "give the number of products, not a share"
-    return f"{answer!r} is not the number of products an inner merge drops"
+    return number_slip(value, expected) or f"{shown(value)} is not the number of products an inner merge drops"
 
 
 # ---------------------------------------------------------------- q6: the two derivatives
@@ -186,29 +179,28 @@ def q6(gradients):
     x = rng.uniform(1, 12, size=50)
     y = 5 * x + 4 + rng.normal(0, 3, size=50)
     w, b = 2.5, -1.0
-    try:
-        result = gradients(w, b, x, y)
-    except NotImplementedError:
-        return NOT_WRITTEN
-    try:
-        dw, db = (float(np.asarray(part)) for part in result)
-    except (TypeError, ValueError):
-        return "return two numbers, the derivative for w and the one for b: return dw, db"
+    result = gradients(w, b, x, y)  # an unfinished function raises ExerciseNotDone here
+    if result is None:
+        return "your function returns None: end it with return dw, db"
+    parts = [as_number(part) for part in result] if isinstance(result, (tuple, list, np.ndarray)) else []
+    if len(parts) != 2 or None in parts:
+        return f"return two numbers, the derivative for w and the one for b (return dw, db), not {describe(result)}"
+    dw, db = parts
     expected_dw, expected_db = gradients_reference(w, b, x, y)
-    if np.isclose(dw, expected_dw) and np.isclose(db, expected_db):
+    if same(dw, expected_dw) and same(db, expected_db):
         return None
-    if np.isclose(dw, expected_db) and np.isclose(db, expected_dw):
+    if same(dw, expected_db) and same(db, expected_dw):
         return "the two derivatives are swapped: return dw (for w) first, then db"
-    if np.isclose(dw, -expected_dw) and np.isclose(db, -expected_db):
+    if same(dw, -expected_dw) and same(db, -expected_db):
         return ("the signs are flipped: use error = prediction - y (the update then subtracts the "
                 "gradient)")
-    if np.isclose(dw, expected_dw / 2) and np.isclose(db, expected_db / 2):
+    if same(dw, expected_dw / 2) and same(db, expected_db / 2):
         return "the factor 2 from the square is missing: d/dw of error**2 is 2 * error * x"
-    if np.isclose(dw, 2 * np.sum((w * x + b - y) * x)) or np.isclose(db, 2 * np.sum(w * x + b - y)):
+    if same(dw, 2 * np.sum((w * x + b - y) * x)) or same(db, 2 * np.sum(w * x + b - y)):
         return "the loss is a mean, so its derivatives are means too, not sums"
-    if np.isclose(db, expected_db) and not np.isclose(dw, expected_dw):
+    if same(db, expected_db) and not same(dw, expected_dw):
         return "the derivative for b is right; for w, multiply each error by its x before taking the mean"
-    if np.isclose(dw, expected_dw) and not np.isclose(db, expected_db):
+    if same(dw, expected_dw) and not same(db, expected_db):
         return "the derivative for w is right; for b it is mean(2 * error), with no x"
     return "for w=2.5, b=-1 on test data the derivatives do not match mean(2*error*x) and mean(2*error)"
 

@@ -1,16 +1,10 @@
 """Checks for 02_gather_and_explore."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from ..checks import as_number, exercise
-
-
-def same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+from ..checks import as_number, exercise, number_slip, same, shown, wrong_type
 
 
 def not_a_share(value: float, expected: float, count: float) -> str | None:
@@ -30,7 +24,7 @@ def not_a_share(value: float, expected: float, count: float) -> str | None:
 def q1(answer, products):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     counts = products["article_type"].value_counts()
     expected = counts.iloc[0] / len(products)
     if same(value, expected):
@@ -43,7 +37,7 @@ def q1(answer, products):
     for level in ("master_category", "sub_category"):
         if same(value, products[level].value_counts(normalize=True).iloc[0]):
             return f"that is the baseline for {level}; the question is about article_type"
-    return f"{value:.4f} is not the share of the most common article type"
+    return number_slip(value, expected) or f"{shown(value)} is not the share of the most common article type"
 
 
 # ---------------------------------------------------------------- q2: proportional random guessing
@@ -54,7 +48,7 @@ def q1(answer, products):
 def q2(answer, products):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     shares = products["article_type"].value_counts(normalize=True)
     expected = float((shares ** 2).sum())
     if same(value, expected):
@@ -67,7 +61,7 @@ def q2(answer, products):
         return "that is always guessing the largest class; this guesser draws each class with probability p_i"
     if same(value, 1.0):
         return "the shares add up to 1; the chance of being right for class i is p_i times p_i"
-    return f"{value:.4f} is not the sum of the squared class shares"
+    return number_slip(value, expected) or f"{shown(value)} is not the sum of the squared class shares"
 
 
 # ---------------------------------------------------------------- q3: the long tail
@@ -77,7 +71,7 @@ def q2(answer, products):
 def q3(answer, products):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     counts = products["article_type"].value_counts()
     expected = counts.head(10).sum() / len(products)
     if same(value, expected):
@@ -89,7 +83,8 @@ def q3(answer, products):
         return "that is the share of the article types; the question asks for the share of the products"
     if same(value, counts.tail(10).sum() / len(products)):
         return "those are the 10 smallest article types; value_counts lists the largest first"
-    return f"{value:.4f} is not the share of the products in the 10 largest article types"
+    return (number_slip(value, expected)
+            or f"{shown(value)} is not the share of the products in the 10 largest article types")
 
 
 # ---------------------------------------------------------------- q4: word purity
@@ -102,18 +97,18 @@ def q4(answer, word_types):
     if not isinstance(answer, pd.Series):
         if isinstance(answer, pd.DataFrame):
             return "give one number per word (a Series), not a table"
-        return f"give a Series of purities indexed by word, not a {type(answer).__name__}"
+        return wrong_type(answer, "a Series of purities indexed by word")
     if len(answer) == word_types.shape[1] and len(answer) != len(expected):
         return ("you have one value per article type: take the max and the sum along each row "
                 "(axis=1), one row per word")
     if len(answer) != len(expected) or not answer.index.equals(expected.index):
         return f"expected one value for each of the {len(expected):,} words of word_types, indexed by word"
     values = pd.to_numeric(answer, errors="coerce").to_numpy(dtype=float)
-    if np.allclose(values, expected.to_numpy(), equal_nan=False):
+    if same(values, expected.to_numpy()):
         return None
-    if np.allclose(values, 100 * expected.to_numpy()):
+    if same(values, 100 * expected.to_numpy()):
         return "give shares between 0 and 1, not percentages"
-    if np.allclose(values, word_types.max(axis=1).to_numpy()):
+    if same(values, word_types.max(axis=1).to_numpy()):
         return "that is the largest count of each word; divide it by the word's total number of titles"
     return "the values are not (largest count in the row) / (row total)"
 
@@ -126,10 +121,10 @@ def q4(answer, word_types):
 def q5(answer, products):
     value = as_number(answer)
     if value is None:
-        return f"give a number of products, not a {type(answer).__name__}"
+        return wrong_type(answer, "a number of products")
     titles = products["title"]
     expected = int(titles.duplicated(keep=False).sum())
-    if value == expected:
+    if same(value, expected):
         return None
     if value == int(titles.duplicated().sum()):
         return ("that counts only the repeats after the first product of each title; count the first one too "
@@ -139,7 +134,7 @@ def q5(answer, products):
         return "that is the number of distinct titles that repeat; count the products that have them"
     if 0 < value < 1:
         return "give the number of products, not a share"
-    return f"{answer!r} is not the number of products that share their title"
+    return number_slip(value, expected) or f"{shown(value)} is not the number of products that share their title"
 
 
 # ---------------------------------------------------------------- q6: the leak of a random split
@@ -150,7 +145,7 @@ def q5(answer, products):
 def q6(answer, train_rows, test_rows):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     seen = test_rows["title"].isin(train_rows["title"])
     expected = seen.mean()
     if same(value, expected):
@@ -163,7 +158,8 @@ def q6(answer, train_rows, test_rows):
     distinct = pd.Series(test_rows["title"].unique())
     if same(value, distinct.isin(train_rows["title"]).mean()):
         return "that is the share of distinct test titles; count test rows (products), duplicates included"
-    return f"{value:.4f} is not the share of test rows whose title appears in training"
+    return (number_slip(value, expected)
+            or f"{shown(value)} is not the share of test rows whose title appears in training")
 
 
 # ---------------------------------------------------------------- q7: leaves with two parents
@@ -176,7 +172,7 @@ def q7(answer, products):
     if isinstance(answer, (int, np.integer)):
         return "give the names of the article types (a sorted list), not how many there are"
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        return f"give a sorted list of article type names, not a {type(answer).__name__}"
+        return wrong_type(answer, "a sorted list of article type names")
     names = [str(name) for name in answer]
     parents = products.groupby("article_type")["sub_category"].nunique()
     expected = sorted(parents[parents > 1].index)

@@ -6,15 +6,11 @@ import math
 import numpy as np
 
 from .. import text
-from ..checks import as_number, exercise
+from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
 
 # Titles no catalogue row looks like: a normaliser must survive them.
 ODD_TITLES = ["", "   ", "12345", "👗✨🔥", "Crème Brûlée Café Kurta", "T-SHIRT!!! 3/4th Men's", "Q&Q W Watch",
               "Pack of 3 Socks 150ml", "Nike " * 30 + "Shoes"]
-
-
-def close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
 
 
 # ---------------------------------------------------------------- q1: the pipeline as one function
@@ -31,14 +27,15 @@ def normalise(title):
     return " ".join(tokens)""")
 def q1(answer, titles):
     if not callable(answer):
-        return "pass the function itself, check.q1(normalise, titles), not the result of calling it"
+        return ("pass the function itself, check.q1(normalise, titles), not the result of calling it "
+                f"({describe(answer)})")
     for title in list(titles[:300]) + ODD_TITLES:
         got = answer(title)
         expected = text.normalise(title)
         if isinstance(got, list):
             return f"normalise({title!r}) returned a list; join the tokens with single spaces: ' '.join(tokens)"
         if not isinstance(got, str):
-            return f"normalise({title!r}) returned a {type(got).__name__}; return a string"
+            return f"normalise({title!r}) returned {describe(got)}; return a string"
         if got == expected:
             continue
         for missing in text.STEPS:
@@ -57,18 +54,18 @@ def q1(answer, titles):
 def q2(answer, counts):
     value = as_number(answer)
     if value is None:
-        return f"give one number between 0 and 1, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number between 0 and 1")
     cells = counts.shape[0] * counts.shape[1]
     expected = counts.nnz / cells
-    if close(value, expected):
+    if same(value, expected):
         return None
-    if close(value, 1 - expected):
+    if same(value, 1 - expected):
         return "that is the share of cells that ARE zero; the question asks for the non-zero ones"
-    if close(value, 100 * expected):
+    if same(value, 100 * expected):
         return "give a share between 0 and 1, not a percentage"
-    if close(value, counts.nnz):
+    if same(value, counts.nnz):
         return "that is the number of non-zero cells; divide it by the number of cells"
-    return f"{value:.6f} is not the share of non-zero cells"
+    return number_slip(value, expected) or f"{shown(value)} is not the share of non-zero cells"
 
 
 # ---------------------------------------------------------------- q3: an IDF by hand
@@ -79,22 +76,22 @@ def q2(answer, counts):
 def q3(answer, normalised, word):
     value = as_number(answer)
     if value is None:
-        return f"give one number, not a {type(answer).__name__}"
+        return wrong_type(answer, "one number")
     n = len(normalised)
     df = sum(word in title.split() for title in normalised)
     expected = math.log((1 + n) / (1 + df)) + 1
-    if close(value, expected):
+    if same(value, expected):
         return None
-    if close(value, math.log(n / df)):
+    if same(value, math.log(n / df)):
         return "that is the textbook idf, log(N/df); scikit-learn adds 1 to N and df, and 1 to the result"
-    if close(value, math.log((1 + n) / (1 + df))):
+    if same(value, math.log((1 + n) / (1 + df))):
         return "almost: scikit-learn adds 1 to the logarithm, so a word found in every title keeps a weight"
-    if close(value, math.log10((1 + n) / (1 + df)) + 1):
+    if same(value, math.log10((1 + n) / (1 + df)) + 1):
         return "use the natural logarithm (np.log), not log10"
     occurrences = sum(title.split().count(word) for title in normalised)
-    if occurrences != df and close(value, math.log((1 + n) / (1 + occurrences)) + 1):
+    if occurrences != df and same(value, math.log((1 + n) / (1 + occurrences)) + 1):
         return "df counts the titles that contain the word (once per title), not every occurrence"
-    return f"{value:.4f} is not the idf of {word!r}"
+    return number_slip(value, expected) or f"{shown(value)} is not the idf of {word!r}"
 
 
 # ---------------------------------------------------------------- q4: one-hot labels
@@ -104,10 +101,12 @@ def q3(answer, normalised, word):
           solution="answer = np.eye(len(classes))[labels[:5]]")
 def q4(answer, labels, n_classes):
     expected = np.eye(n_classes)[np.asarray(labels)]
+    if answer is None or isinstance(answer, str):
+        return wrong_type(answer, "a matrix (a NumPy array) of 0s and 1s")
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        return f"give a matrix (a NumPy array) of 0s and 1s, not a {type(answer).__name__}"
+        return f"give a matrix (a NumPy array) of 0s and 1s, not {describe(answer)}"
     if got.shape == expected.T.shape and got.shape != expected.shape:
         return f"the shape is {got.shape}: one ROW per label, one column per class, so {expected.shape}"
     if got.shape != expected.shape:
@@ -126,7 +125,7 @@ def q4(answer, labels, n_classes):
           solution='answer = "grouped by title"')
 def q5(answer, candidates):
     names = list(candidates)
-    if answer not in candidates:
+    if not isinstance(answer, str) or answer not in candidates:
         return f"answer with one of the names {names}"
 
     def leak(train, test):
@@ -153,10 +152,12 @@ def q6(answer, vectorizer, title):
     import tensorflow as tf
 
     expected = [int(value) for value in np.asarray(vectorizer(tf.constant([title])))[0]]
+    if answer is None or isinstance(answer, str):
+        return wrong_type(answer, "a list of integers")
     try:
         got = [int(value) for value in np.asarray(answer).ravel()]
     except (TypeError, ValueError):
-        return f"give a list of integers, not a {type(answer).__name__}"
+        return f"give a list of integers, not {describe(answer)}"
     if got == expected:
         return None
     real = [value for value in expected if value != 0]

@@ -1,15 +1,11 @@
 """Checks for 04_build_train_evaluate."""
 from __future__ import annotations
 
-import math
+import re
 
 import numpy as np
 
-from ..checks import as_number, exercise
-
-
-def close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
 
 
 # ---------------------------------------------------------------- q1: parameters of a Dense layer
@@ -19,9 +15,9 @@ def close(a: float, b: float) -> bool:
 def q1(answer, n_inputs, units):
     value = as_number(answer)
     if value is None:
-        return f"give one number, not a {type(answer).__name__}"
-    expected = n_inputs * units + units
-    if value == expected:
+        return wrong_type(answer, "one number (how many parameters)")
+    expected = int(n_inputs * units + units)
+    if same(value, expected):
         return None
     if value == n_inputs * units:
         return "you counted the weights; each unit also has a bias"
@@ -29,7 +25,7 @@ def q1(answer, n_inputs, units):
         return "the weights connect EVERY input to EVERY unit: multiply, do not add"
     if value == (n_inputs + 1) * units + units:
         return "one bias per unit, not one extra input and a bias"
-    return f"{value:,.0f} is not {n_inputs:,} inputs x {units} units + {units} biases"
+    return number_slip(value, expected) or f"{shown(value)} is not {n_inputs:,} inputs x {units} units + {units} biases"
 
 
 # ---------------------------------------------------------------- q2: the epoch early stopping keeps
@@ -40,10 +36,10 @@ def q1(answer, n_inputs, units):
 def q2(answer, history):
     value = as_number(answer)
     if value is None:
-        return f"give one epoch number, not a {type(answer).__name__}"
+        return wrong_type(answer, "one epoch number")
     val_loss = np.asarray(history["val_loss"])
     expected = int(np.argmin(val_loss)) + 1
-    if value == expected:
+    if same(value, expected):
         return None
     if value == expected - 1:
         return "that is the position counted from 0; Keras numbers epochs from 1"
@@ -53,7 +49,7 @@ def q2(answer, history):
         return "that is the best validation accuracy; EarlyStopping here monitors val_loss"
     if value == len(val_loss):
         return "that is the last epoch run; the weights kept are those of the lowest validation loss"
-    return f"epoch {value:.0f} does not have the lowest validation loss"
+    return number_slip(value, expected) or f"epoch {shown(value)} does not have the lowest validation loss"
 
 
 # ---------------------------------------------------------------- q3: diagnose learning curves
@@ -70,14 +66,21 @@ def diagnose(curve) -> str:
     return "good fit"
 
 
-def read_diagnosis(word) -> str | None:
-    word = str(word).strip().lower()
-    if "over" in word:
-        return "overfitting"
-    if "under" in word:
-        return "underfitting"
-    if any(part in word for part in ("good", "fine", "right", "ok")):
-        return "good fit"
+# Accepted spellings, compared without spaces or hyphens ("over-fitting", "good fit").
+DIAGNOSES = {
+    "overfitting": {"overfitting", "overfit", "overfits", "overfitted"},
+    "underfitting": {"underfitting", "underfit", "underfits", "underfitted"},
+    "good fit": {"goodfit", "good", "goodfitting", "fitswell", "wellfit", "fine", "ok", "okay", "justright"},
+}
+
+
+def read_diagnosis(words) -> str | None:
+    """One of the three diagnoses when the answer is one of their spellings, else None: a sentence such
+    as "not overfitting" contains a diagnosis it rules out, not the one it means."""
+    said = re.sub(r"[^a-z]", "", str(words).lower())
+    for diagnosis, spellings in DIAGNOSES.items():
+        if said in spellings:
+            return diagnosis
     return None
 
 
@@ -87,14 +90,16 @@ def read_diagnosis(word) -> str | None:
           solution='answer = {"A": "overfitting", "B": "underfitting", "C": "good fit"}')
 def q3(answer, curves):
     if not isinstance(answer, dict):
-        return 'give a dict such as {"A": "...", "B": "...", "C": "..."}'
+        return f'give a dict such as {{"A": "...", "B": "...", "C": "..."}}, not {describe(answer)}'
     missing = [name for name in curves if name not in answer]
     if missing:
         return f"say something about every run: {missing} missing"
     for name, curve in curves.items():
         said = read_diagnosis(answer[name])
         if said is None:
-            return f"for run {name}, answer 'overfitting', 'underfitting' or 'good fit', not {answer[name]!r}"
+            negated = re.search(r"\b(not|no|isn|doesn)\b", str(answer[name]).lower())
+            return (f"for run {name}, answer with one of 'overfitting', 'underfitting' or 'good fit', not "
+                    f"{answer[name]!r}" + (": saying what a run is not leaves two diagnoses open" if negated else ""))
         truth = diagnose(curve)
         if said != truth:
             return f"run {name} is not {said}: look at where its validation loss is lowest, and how high its losses end"
@@ -108,22 +113,24 @@ def q3(answer, curves):
           solution='answer = (report["f1"].mean(), (report["f1"] * report["support"]).sum() / report["support"].sum())')
 def q4(answer, report):
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return "give a tuple of two numbers: (macro, weighted)"
+        return f"give a tuple of two numbers: (macro, weighted), not {describe(answer)}"
     values = [as_number(value) for value in answer]
     if None in values:
-        return "both parts of the tuple must be numbers"
+        return f"both parts of the tuple must be numbers, not {describe(answer[values.index(None)])}"
     macro = float(report["f1"].mean())
     weighted = float((report["f1"] * report["support"]).sum() / report["support"].sum())
     got_macro, got_weighted = values
-    if close(got_macro, macro) and close(got_weighted, weighted):
+    if same(got_macro, macro) and same(got_weighted, weighted):
         return None
-    if close(got_macro, weighted) and close(got_weighted, macro):
+    if same(got_macro, weighted) and same(got_weighted, macro):
         return "the two are swapped: macro first, then weighted"
-    if not close(got_macro, macro):
-        return f"the macro F1 is the plain mean of the per-class F1, not {got_macro:.4f}"
-    if close(got_weighted, float((report["f1"] * report["support"]).sum())):
+    if not same(got_macro, macro):
+        return (number_slip(got_macro, macro)
+                or f"the macro F1 is the plain mean of the per-class F1, not {shown(got_macro)}")
+    if same(got_weighted, float((report["f1"] * report["support"]).sum())):
         return "divide the weighted sum by the total support"
-    return f"the weighted F1 weighs each class's F1 by its support; {got_weighted:.4f} is not it"
+    return (number_slip(got_weighted, weighted)
+            or f"the weighted F1 weighs each class's F1 by its support; {shown(got_weighted)} is not it")
 
 
 # ---------------------------------------------------------------- q5: the most confused pair
@@ -145,7 +152,7 @@ def q5(answer, y_true, y_pred, classes):
     largest = off_diagonal.max()
     best = {(classes[i], classes[j]) for i, j in zip(*np.nonzero(off_diagonal == largest))}
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return "give a pair: (true class name, predicted class name)"
+        return f"give a pair: (true class name, predicted class name), not {describe(answer)}"
     if all(isinstance(part, (int, np.integer)) for part in answer):
         return "give the class names (classes[position]), not their positions"
     pair = (str(answer[0]), str(answer[1]))
@@ -172,20 +179,22 @@ def q6(answer, classes):
     rng = np.random.default_rng(0)
     for k in (3, 5):
         probabilities = rng.dirichlet(np.ones(len(classes)))
-        got = answer(probabilities, classes, k=k)
+        got = answer(probabilities, classes, k=k)  # an unfinished function raises ExerciseNotDone here
+        if got is None:
+            return "your function returns None: end it with return followed by the list of pairs"
         order = np.argsort(probabilities)[::-1][:k]
         expected = [(classes[i], float(probabilities[i])) for i in order]
         try:
             got = [(name, float(probability)) for name, probability in got]
         except (TypeError, ValueError):
-            return "return a list of (class name, probability) pairs"
+            return f"return a list of (class name, probability) pairs, not {describe(got)}"
         if len(got) != k:
             return f"with k={k} the function returned {len(got)} pairs"
         if [name for name, _ in got] == [classes[i] for i in np.argsort(probabilities)[:k]]:
             return "those are the LEAST likely classes: np.argsort sorts ascending, reverse it"
         if [name for name, _ in got] != [name for name, _ in expected]:
             return "the classes are not the k most likely ones, best first"
-        if not all(close(a, b) for (_, a), (_, b) in zip(got, expected)):
+        if not all(same(a, b) for (_, a), (_, b) in zip(got, expected)):
             return "the classes are right but the probabilities do not match them"
     return None
 

@@ -3,13 +3,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import exercise
+from ..checks import as_number, exercise, number_slip, same, shown, wrong_type
 
 
-def _as_tuple(answer) -> tuple:
+def _as_tuple(answer) -> tuple | None:
+    """A shape as a tuple of ints (None for an unknown axis), or None when the answer is not a shape."""
     if hasattr(answer, "as_list"):  # a TensorShape
         answer = answer.as_list()
-    return tuple(int(value) if value is not None else None for value in answer)
+    if not isinstance(answer, (tuple, list)):
+        return None
+    shape = []
+    for size in answer:
+        number = None if size is None else as_number(size)
+        if size is not None and (number is None or not number.is_integer()):
+            return None
+        shape.append(None if size is None else int(number))
+    return tuple(shape)
 
 
 @exercise("q1",
@@ -20,6 +29,8 @@ def q1(answer, batch_size, image_size):
     height, width = image_size
     expected = (batch_size, height, width, 3)
     got = _as_tuple(answer)
+    if got is None:
+        return wrong_type(answer, "a shape: a tuple of whole numbers such as (32, 128, 128, 3)")
     if got == expected:
         return None
     if got == (height, width, 3):
@@ -40,18 +51,20 @@ def q1(answer, batch_size, image_size):
 def q2(answer, n_photos, image_size):
     height, width = image_size
     expected = n_photos * height * width * 3 / 1e6
-    value = float(answer)
-    if np.isclose(value, expected, rtol=0.01):
+    value = as_number(answer)
+    if value is None:
+        return wrong_type(answer, "one number (megabytes)")
+    if same(value, expected):
         return None
-    if np.isclose(value, expected * 4, rtol=0.01):
+    if same(value, expected * 4):
         return "that is the size in float32 (4 bytes a number): we cache uint8, one byte a number"
-    if np.isclose(value, expected / 3, rtol=0.01):
+    if same(value, expected / 3):
         return "each pixel holds three numbers (red, green, blue)"
-    if np.isclose(value, expected * 1e6, rtol=0.01):
+    if same(value, expected * 1e6):
         return "that is in bytes: divide by 1,000,000 for megabytes"
-    if np.isclose(value, expected * 1e6 / 2**20, rtol=0.01):
+    if same(value, expected * 1e6 / 2**20):
         return "close, but that is in MiB (2**20 bytes); use 1 MB = 1,000,000 bytes"
-    return f"{value:,.1f} MB is not the size of {n_photos:,} cached photos"
+    return number_slip(value, expected) or f"{shown(value)} MB is not the size of {n_photos:,} cached photos"
 
 
 @exercise("q3",
@@ -63,16 +76,19 @@ def q3(answer, layer):
     in_channels = int(layer.input.shape[-1])
     filters = layer.filters
     kernel = kernel_height * kernel_width * in_channels * filters
-    expected = layer.count_params()
-    if int(answer) == expected:
+    expected = int(layer.count_params())
+    value = as_number(answer)
+    if value is None:
+        return wrong_type(answer, "one whole number (how many weights)")
+    if same(value, expected):
         return None
-    if int(answer) == kernel_height * kernel_width * filters:
+    if value == kernel_height * kernel_width * filters:
         return "each filter looks at all the input channels (red, green and blue) at once"
-    if int(answer) == kernel + filters and not layer.use_bias:
+    if value == kernel + filters and not layer.use_bias:
         return "this layer has no bias (use_bias=False): the BatchNormalization after it adds its own shift"
-    if int(answer) == kernel_height * kernel_width * in_channels:
+    if value == kernel_height * kernel_width * in_channels:
         return "that is one filter; the layer has several"
-    return f"{answer} is not the number of weights of {layer.name}"
+    return number_slip(value, expected) or f"{shown(value)} is not the number of weights of {layer.name}"
 
 
 @exercise("q4",
@@ -82,17 +98,20 @@ def q3(answer, layer):
 def q4(answer, scan):
     best_row = scan["validation macro F1"].idxmax()
     expected = float(scan.loc[best_row, "text weight"])
-    value = float(answer)
+    value = as_number(answer)
+    if value is None:
+        return wrong_type(answer, "one weight between 0 and 1")
     if not 0.0 <= value <= 1.0:
         return "a weight in a weighted average lies between 0 and 1"
-    if np.isclose(value, expected):
+    if same(value, expected):
         return None
-    if np.isclose(value, 1.0 - expected):
+    if same(value, 1.0 - expected):
         return "that is the weight of the image; the scan gives the weight of the text"
-    if "validation accuracy" in scan and np.isclose(value, scan.loc[scan["validation accuracy"].idxmax(),
-                                                                     "text weight"]):
+    if "validation accuracy" in scan and same(value, scan.loc[scan["validation accuracy"].idxmax(),
+                                                               "text weight"]):
         return "that weight gives the best accuracy; here we choose by macro F1 (every class counts the same)"
-    return f"the weight {value:g} does not give the best validation macro F1 in the scan"
+    return (number_slip(value, expected)
+            or f"the weight {shown(value)} does not give the best validation macro F1 in the scan")
 
 
 @exercise("q5",
@@ -107,8 +126,10 @@ def q4(answer, scan):
 def q5(answer, model):
     trainable = int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
     everything = int(model.count_params())
-    value = int(answer)
-    if value == trainable:
+    value = as_number(answer)
+    if value is None:
+        return wrong_type(answer, "one whole number (how many parameters train)")
+    if same(value, trainable):
         return None
     if value == everything:
         return "that counts every parameter; the two branches are frozen and only the head trains"
@@ -118,7 +139,8 @@ def q5(answer, model):
     if moving and value == trainable + moving:
         return "BatchNormalization's moving mean and variance are updated during training but not by "\
                "gradient descent: they are not trainable parameters"
-    return f"{value:,} is not the number of parameters that train in the fusion model"
+    return (number_slip(value, trainable)
+            or f"{shown(value)} is not the number of parameters that train in the fusion model")
 
 
 @exercise("q6",
@@ -131,8 +153,10 @@ def q6(answer, comparison):
     gain = {average: comparison.loc[f"{average} average", "fusion model"] - comparison.loc[f"{average} average", "text"]
             for average in ("macro", "weighted")}
     expected = "macro" if gain["macro"] > gain["weighted"] else "weighted"
-    if not isinstance(answer, str) or answer.strip().lower() not in ("macro", "weighted"):
-        return 'answer "macro" or "weighted"'
+    if not isinstance(answer, str):
+        return wrong_type(answer, 'the word "macro" or "weighted"')
+    if answer.strip().lower() not in ("macro", "weighted"):
+        return f'answer "macro" or "weighted", not {answer[:40]!r}'
     if answer.strip().lower() == expected:
         return None
     return (f"the {expected} average gained more: {gain[expected]:+.3f} against "

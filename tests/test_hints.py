@@ -1,0 +1,565 @@
+"""Every exercise check of notebooks 00-05, answered the way learners answer.
+
+HINTS below is the hint table: one row per answer, (exercise, kind, answer, phrase):
+  - exercise: "NN.qK", notebook NN's check qK (workshop_utils/exercises/nbNN.py);
+  - kind: RIGHT (must pass, also under WORKSHOP_STRICT_CHECKS), SLIP (a typical wrong answer of the
+    right type) or TYPE (an answer of the wrong type: None, a string, a list, an array ...);
+  - answer: a function of the fixtures `f` (a Fixtures object) that returns the learner's answer;
+  - phrase: for SLIP and TYPE rows, words the "Not yet" message must contain (None for RIGHT).
+ARGUMENTS gives, for each exercise, the other arguments of its check (as the notebook passes them).
+Each exercise needs at least one row of each kind. To add an exercise: one ARGUMENTS entry, its rows.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import workshop_utils
+from workshop_utils import checks, images, notebooks, text
+from workshop_utils.errors import ExerciseNotDone
+
+from .test_checks import ROOT
+
+RIGHT, SLIP, TYPE = "right", "slip", "type"
+NOTEBOOKS = ("00", "01", "02", "03", "04", "05")
+
+
+@pytest.fixture(autouse=True)
+def known_stopwords(monkeypatch):
+    """The same stopwords whether or not NLTK's corpus is installed where the tests run."""
+    monkeypatch.setattr("workshop_utils.stopwords.english_stopwords",
+                        lambda: frozenset({"of", "and", "with", "for", "the", "men", "women"}))
+
+
+# ---------------------------------------------------------------------------------------------- fixtures
+# (article type, master category, sub-category, products); Socks and Dresses have two parents.
+CATALOGUE = [
+    ("Tshirts", "Apparel", "Topwear", 160), ("Shirts", "Apparel", "Topwear", 120),
+    ("Casual Shoes", "Footwear", "Shoes", 110), ("Watches", "Accessories", "Watches", 100),
+    ("Kurtas", "Apparel", "Topwear", 40), ("Handbags", "Accessories", "Bags", 30),
+    ("Sports Shoes", "Footwear", "Shoes", 25), ("Jeans", "Apparel", "Bottomwear", 20),
+    ("Belts", "Accessories", "Belts", 15), ("Socks", "Apparel", "Innerwear", 7),
+    ("Socks", "Accessories", "Socks", 5), ("Sunglasses", "Accessories", "Eyewear", 10),
+    ("Dresses", "Apparel", "Dress", 5), ("Dresses", "Apparel", "Topwear", 3),
+    ("Perfume", "Personal Care", "Fragrance", 6), ("Ties", "Accessories", "Ties", 4),
+]
+# Title templates: Shirts have the most words among the large types, Casual Shoes the most characters,
+# the four Ties the most words of all.
+TEMPLATES = {
+    "Shirts": "{brand} Men {colour} Slim Fit Checked Casual Shirt",
+    "Casual Shoes": "{brand} Unisex {colour} Waterresistant Leatherlook Sneakerboots",
+    "Ties": "{brand} Men {colour} Silk Woven Slim Formal Tie With Pocket Square Set",
+}
+
+
+class Fixtures:
+    """Small, made-up stand-ins for what each notebook passes to its checks."""
+
+    @cached_property
+    def products(self) -> pd.DataFrame:
+        rng = np.random.default_rng(0)
+        brands = ["Nike", "Puma", "Blackberrys", "Fila", "Wrangler"]
+        colours = ["Black", "Blue", "White", "Red", "BLACK", "black"]
+        rows = []
+        for article_type, master, sub, count in CATALOGUE:
+            template = TEMPLATES.get(article_type, "{brand} {colour} " + article_type)
+            for _ in range(count):
+                title = template.format(brand=rng.choice(brands), colour=rng.choice(colours))
+                rows.append({"title": title, "master_category": master, "sub_category": sub,
+                             "article_type": article_type})
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def titles(self) -> list[str]:
+        return self.products["title"].tolist()
+
+    @cached_property
+    def departments(self) -> pd.DataFrame:  # Personal Care is missing
+        return pd.DataFrame({"master_category": ["Apparel", "Footwear", "Accessories"],
+                             "department": ["clothing", "shoes", "accessories"]})
+
+    @cached_property
+    def photo(self) -> np.ndarray:
+        return np.random.default_rng(1).integers(225, 256, size=(21, 29, 3)).astype(np.uint8)
+
+    @cached_property
+    def word_types(self) -> pd.DataFrame:  # words x article types: titles with the word
+        return pd.DataFrame({"Tshirts": [30, 2, 0, 5, 9, 1], "Shirts": [1, 25, 3, 5, 8, 1],
+                             "Watches": [0, 0, 20, 5, 7, 1]},
+                            index=["tshirt", "shirt", "watch", "black", "men", "rare"])
+
+    @cached_property
+    def random_split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        shuffled = self.products.sample(frac=1.0, random_state=0)
+        cut = int(0.8 * len(shuffled))
+        return shuffled.iloc[:cut], shuffled.iloc[cut:]
+
+    @cached_property
+    def counts(self):
+        from scipy import sparse
+
+        return sparse.csr_matrix(np.array([[1, 0, 0, 2, 0], [0, 0, 1, 0, 0], [0, 3, 0, 0, 0], [1, 0, 0, 0, 0]]))
+
+    @cached_property
+    def normalised(self) -> list[str]:
+        return ["nike black shirt", "puma shirt shirt", "fila blue tshirt", "nike watch", "shirt", "red sock"]
+
+    @cached_property
+    def candidates(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+        products = self.products
+        keys = products["title"].str.lower()
+        grouped_test = keys.isin(sorted(set(keys))[::5])
+        train, test = self.random_split
+        return {"random rows": (train, train.iloc[:0], test),
+                "grouped by title": (products[~grouped_test], products.iloc[:0], products[grouped_test])}
+
+    @cached_property
+    def vectorizer(self):
+        import keras
+
+        layer = keras.layers.TextVectorization(output_sequence_length=12)
+        layer.adapt(["men black shirt", "women blue shirt", "men black watch", "black tshirt"])
+        return layer
+
+    @cached_property
+    def vocab(self) -> list[str]:
+        return list(self.vectorizer.get_vocabulary())
+
+    def vectorized(self, title: str) -> list[int]:
+        words = [self.vocab.index(word) if word in self.vocab else 1 for word in title.lower().split()]
+        return words + [0] * (12 - len(words))
+
+    history = {"loss": [1.0, 0.7, 0.5, 0.4, 0.3, 0.25], "val_loss": [1.1, 0.8, 0.75, 0.79, 0.77, 0.8],
+               "val_accuracy": [0.5, 0.6, 0.62, 0.61, 0.66, 0.6]}
+
+    curves = {"A": {"loss": [1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.04],
+                    "val_loss": [1.0, 0.7, 0.55, 0.5, 0.52, 0.56, 0.6, 0.65, 0.7, 0.75]},
+              "B": {"loss": [2.0, 1.9, 1.8, 1.7, 1.65, 1.6, 1.55, 1.5, 1.45, 1.4],
+                    "val_loss": [2.1, 2.0, 1.9, 1.8, 1.75, 1.7, 1.65, 1.6, 1.55, 1.5]},
+              "C": {"loss": [1.0, 0.5, 0.3, 0.25, 0.22, 0.2, 0.19, 0.18, 0.18, 0.17],
+                    "val_loss": [1.0, 0.55, 0.38, 0.33, 0.31, 0.3, 0.3, 0.3, 0.3, 0.3]}}
+
+    report = pd.DataFrame({"f1": [0.9, 0.5, 0.7, 0.2], "support": [100, 10, 40, 5]},
+                          index=["Tshirts", "Shirts", "Watches", "Ties"])
+    classes = ["Tshirts", "Shirts", "Watches", "Ties", "Jeans", "Belts"]
+    # the most frequent mistake: true Shirts (1) predicted as Tshirts (0), 5 times
+    y_true = np.array([0] * 10 + [1] * 10 + [2] * 6 + [3] * 3)
+    y_pred = np.array([0] * 8 + [2] * 2 + [0] * 5 + [1] * 5 + [2] * 5 + [0] + [3, 1, 3])
+
+    @staticmethod
+    def top_k(probabilities, classes, k=3):
+        best = np.argsort(probabilities)[::-1][:k]
+        return [(classes[position], float(probabilities[position])) for position in best]
+
+    @cached_property
+    def conv_layer(self):  # 3x3 kernel, 3 colour channels, 16 filters, no bias: 432 weights
+        import keras
+
+        inputs = keras.Input((24, 24, 3))
+        layer = keras.layers.Conv2D(16, 3, use_bias=False, name="conv_1")
+        keras.Model(inputs, layer(inputs))
+        return layer
+
+    @cached_property
+    def fusion_model(self):
+        import keras
+
+        text_in, image_in = keras.Input((20,)), keras.Input((30,))
+        text_branch, image_branch = keras.layers.Dense(128), keras.layers.Dense(128)
+        text_branch.trainable = image_branch.trainable = False
+        features = keras.layers.Concatenate()([text_branch(text_in), image_branch(image_in)])
+        hidden = keras.layers.Dense(256, activation="relu")(keras.layers.BatchNormalization()(features))
+        return keras.Model([text_in, image_in], keras.layers.Dense(6, activation="softmax")(hidden))
+
+    @cached_property
+    def fusion_trainable(self) -> int:
+        return 2 * 256 + (256 * 256 + 256) + (256 * 6 + 6)
+
+    scan = pd.DataFrame({"text weight": [0.0, 0.25, 0.5, 0.75, 1.0],
+                         "validation macro F1": [0.60, 0.70, 0.72, 0.75, 0.65],
+                         "validation accuracy": [0.70, 0.80, 0.86, 0.85, 0.80]})
+    comparison = pd.DataFrame({"text": [0.70, 0.80], "fusion model": [0.76, 0.82]},
+                              index=["macro average", "weighted average"])
+    batch_size, image_size, n_photos = 32, (96, 128), 1000
+
+
+F = Fixtures()
+
+
+# -------------------------------------------------------------------- the arguments each check receives
+def products_args(f):
+    return (f.products,)
+
+
+ARGUMENTS = {
+    "00.q1": products_args,
+    "01.q1": lambda f: (f.titles,), "01.q2": lambda f: (f.photo,), "01.q3": lambda f: (),
+    "01.q4": products_args, "01.q5": lambda f: (f.products, f.departments), "01.q6": lambda f: (),
+    "02.q1": products_args, "02.q2": products_args, "02.q3": products_args, "02.q4": lambda f: (f.word_types,),
+    "02.q5": products_args, "02.q6": lambda f: f.random_split, "02.q7": products_args,
+    "03.q1": lambda f: (f.titles,), "03.q2": lambda f: (f.counts,), "03.q3": lambda f: (f.normalised, "shirt"),
+    "03.q4": lambda f: (np.array([2, 0, 1, 3, 1]), 4), "03.q5": lambda f: (f.candidates,),
+    "03.q6": lambda f: (f.vectorizer, "Zorblax Men Black Shirt"),
+    "04.q1": lambda f: (5000, 256), "04.q2": lambda f: (f.history,), "04.q3": lambda f: (f.curves,),
+    "04.q4": lambda f: (f.report,), "04.q5": lambda f: (f.y_true, f.y_pred, f.classes),
+    "04.q6": lambda f: (f.classes,),
+    "05.q1": lambda f: (f.batch_size, f.image_size), "05.q2": lambda f: (f.n_photos, f.image_size),
+    "05.q3": lambda f: (f.conv_layer,), "05.q4": lambda f: (f.scan,), "05.q5": lambda f: (f.fusion_model,),
+    "05.q6": lambda f: (f.comparison,),
+}
+
+
+# -------------------------------------------------------------------------------------- answers
+def article_shares(f, level="article_type"):
+    return f.products[level].value_counts(normalize=True)
+
+
+def words_per_type(f, column="title", measure=lambda titles: titles.str.split().str.len()):
+    stats = measure(f.products[column]).groupby(f.products["article_type"]).agg(["mean", "size"])
+    return stats
+
+
+def softmax_columns(scores):
+    exps = np.exp(scores)
+    return exps / exps.sum(axis=0, keepdims=True)
+
+
+def softmax_unshifted(scores):
+    exps = np.exp(scores)
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def softmax(scores):
+    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def gradients(w, b, x, y):
+    error = w * x + b - y
+    return 2 * np.mean(error * x), 2 * np.mean(error)
+
+
+def leak(f, train, test):
+    return test["title"].isin(train["title"]).mean()
+
+
+def idf(f, log=np.log, smooth=1, plus=1):
+    n = len(f.normalised)
+    df = sum("shirt" in title.split() for title in f.normalised)
+    return log((smooth + n) / (smooth + df)) + plus
+
+
+def two_parents(f, level="sub_category"):
+    parents = f.products.groupby("article_type")[level].nunique()
+    return sorted(parents[parents > 1].index)
+
+
+def normalise_without(step):
+    return lambda title: text.normalise(title, [name for name in text.STEPS if name != step])
+
+
+def does_not_return(*args, **kwargs):
+    """A function whose last line prints instead of returning."""
+    print("the result")
+
+
+HINTS = [
+    # 00: how many article types
+    ("00.q1", RIGHT, lambda f: f.products["article_type"].nunique(), None),
+    ("00.q1", SLIP, lambda f: f.products["master_category"].nunique(), "another category level"),
+    ("00.q1", SLIP, lambda f: len(f.products), "number of products"),
+    ("00.q1", TYPE, lambda f: f.products["article_type"].unique(), ".nunique()"),
+    ("00.q1", TYPE, lambda f: None, "None"),
+    ("00.q1", TYPE, lambda f: "14", "drop the quotes"),
+
+    # 01
+    ("01.q1", RIGHT, lambda f: sum("black" in t.lower().split() for t in f.titles), None),
+    ("01.q1", SLIP, lambda f: sum("black" in t.lower() for t in f.titles), "Blackberrys"),
+    ("01.q1", SLIP, lambda f: sum("Black" in t.split() for t in f.titles), "lower-case the title"),
+    ("01.q1", TYPE, lambda f: None, "None"),
+    ("01.q1", TYPE, lambda f: [t for t in f.titles if "black" in t.lower().split()], "not a list"),
+    ("01.q2", RIGHT, lambda f: (f.photo >= 240).all(axis=2).mean(), None),
+    ("01.q2", SLIP, lambda f: (f.photo >= 240).mean(), "share of channel values"),
+    ("01.q2", SLIP, lambda f: round((f.photo >= 240).all(axis=2).mean(), 3), "rounded to 3 decimals"),
+    ("01.q2", TYPE, lambda f: (f.photo >= 240).all(axis=2), "not an array of shape (21, 29)"),
+    ("01.q2", TYPE, lambda f: "0.2", "drop the quotes"),
+    ("01.q3", RIGHT, lambda f: softmax, None),
+    ("01.q3", SLIP, lambda f: softmax_columns, "each column sums to 1"),
+    ("01.q3", SLIP, lambda f: softmax_unshifted, "overflows"),
+    ("01.q3", TYPE, lambda f: softmax(np.ones((2, 3))), "pass the function itself"),
+    ("01.q3", TYPE, lambda f: does_not_return, "returns None"),
+    ("01.q4", RIGHT, lambda f: (lambda s: s[s["size"] >= 100]["mean"].idxmax())(words_per_type(f)), None),
+    ("01.q4", SLIP, lambda f: words_per_type(f)["mean"].idxmax(), "fewer than 100 products"),
+    ("01.q4", SLIP, lambda f: (lambda s: s[s["size"] >= 100]["mean"].idxmax())(
+        words_per_type(f, measure=lambda titles: titles.str.len())), "count words"),
+    ("01.q4", TYPE, lambda f: words_per_type(f)["mean"], "idxmax"),
+    ("01.q4", TYPE, lambda f: None, "None"),
+    ("01.q5", RIGHT, lambda f: 6, None),
+    ("01.q5", SLIP, lambda f: len(f.products) - 6, "kept"),
+    ("01.q5", SLIP, lambda f: 6.5, "whole number"),
+    ("01.q5", TYPE, lambda f: "6", "drop the quotes"),
+    ("01.q5", TYPE, lambda f: f.products.merge(f.departments, on="master_category"), "not a DataFrame"),
+    ("01.q6", RIGHT, lambda f: gradients, None),
+    ("01.q6", SLIP, lambda f: lambda w, b, x, y: gradients(w, b, x, y)[::-1], "swapped"),
+    ("01.q6", SLIP, lambda f: lambda w, b, x, y: (np.sum(2 * (w * x + b - y) * x), np.sum(2 * (w * x + b - y))),
+     "not sums"),
+    ("01.q6", TYPE, lambda f: does_not_return, "returns None"),
+    ("01.q6", TYPE, lambda f: gradients(1, 0, np.ones(3), np.ones(3)), "pass the function itself"),
+
+    # 02
+    ("02.q1", RIGHT, lambda f: article_shares(f).iloc[0], None),
+    ("02.q1", SLIP, lambda f: 100 * article_shares(f).iloc[0], "percentage"),
+    ("02.q1", SLIP, lambda f: round(article_shares(f).iloc[0], 4), "rounded to 4 decimals"),
+    ("02.q1", SLIP, lambda f: article_shares(f, "master_category").iloc[0], "baseline for master_category"),
+    ("02.q1", TYPE, lambda f: article_shares(f).head(1), "not a Series"),
+    ("02.q1", TYPE, lambda f: None, "None"),
+    ("02.q2", RIGHT, lambda f: (article_shares(f) ** 2).sum(), None),
+    ("02.q2", SLIP, lambda f: 1 / f.products["article_type"].nunique(), "uniform guessing"),
+    ("02.q2", TYPE, lambda f: f"{(article_shares(f) ** 2).sum():.3f}", "drop the quotes"),
+    ("02.q3", RIGHT, lambda f: article_shares(f).head(10).sum(), None),
+    ("02.q3", SLIP, lambda f: article_shares(f).tail(10).sum(), "10 smallest"),
+    ("02.q3", TYPE, lambda f: article_shares(f).head(10), "not a Series"),
+    ("02.q4", RIGHT, lambda f: f.word_types.max(axis=1) / f.word_types.sum(axis=1), None),
+    ("02.q4", SLIP, lambda f: f.word_types.max(axis=0) / f.word_types.sum(axis=0), "one value per article type"),
+    ("02.q4", SLIP, lambda f: 100 * f.word_types.max(axis=1) / f.word_types.sum(axis=1), "percentages"),
+    ("02.q4", TYPE, lambda f: f.word_types / f.word_types.sum(axis=1).to_numpy()[:, None], "not a table"),
+    ("02.q4", TYPE, lambda f: None, "None"),
+    ("02.q5", RIGHT, lambda f: f.products["title"].duplicated(keep=False).sum(), None),
+    ("02.q5", SLIP, lambda f: f.products["title"].duplicated().sum(), "keep=False"),
+    ("02.q5", TYPE, lambda f: f.products["title"].duplicated(keep=False), "not a Series"),
+    ("02.q6", RIGHT, lambda f: leak(f, *f.random_split), None),
+    ("02.q6", SLIP, lambda f: leak(f, *f.random_split[::-1]), "training rows"),
+    ("02.q6", SLIP, lambda f: 100 * leak(f, *f.random_split), "percentage"),
+    ("02.q6", TYPE, lambda f: None, "None"),
+    ("02.q7", RIGHT, lambda f: two_parents(f), None),
+    ("02.q7", SLIP, lambda f: two_parents(f)[::-1], "not sorted"),
+    ("02.q7", SLIP, lambda f: two_parents(f, "master_category"), "two master categories"),
+    ("02.q7", TYPE, lambda f: len(two_parents(f)), "not how many"),
+    ("02.q7", TYPE, lambda f: ", ".join(two_parents(f)), "not a string"),
+
+    # 03
+    ("03.q1", RIGHT, lambda f: text.normalise, None),
+    ("03.q1", SLIP, lambda f: normalise_without("stem"), "'stem' seems to be missing"),
+    ("03.q1", SLIP, lambda f: lambda title: text.normalise_tokens(title), "returned a list"),
+    ("03.q1", TYPE, lambda f: text.normalise(f.titles[0]), "pass the function itself"),
+    ("03.q1", TYPE, lambda f: does_not_return, "returned None"),
+    ("03.q2", RIGHT, lambda f: f.counts.nnz / (f.counts.shape[0] * f.counts.shape[1]), None),
+    ("03.q2", SLIP, lambda f: 1 - f.counts.nnz / (f.counts.shape[0] * f.counts.shape[1]), "ARE zero"),
+    ("03.q2", SLIP, lambda f: f.counts.nnz, "number of non-zero cells"),
+    ("03.q2", TYPE, lambda f: None, "None"),
+    ("03.q3", RIGHT, lambda f: idf(f), None),
+    ("03.q3", SLIP, lambda f: idf(f, smooth=0, plus=0), "textbook idf"),
+    ("03.q3", SLIP, lambda f: idf(f, log=np.log10), "natural logarithm"),
+    ("03.q3", TYPE, lambda f: "1.5", "drop the quotes"),
+    ("03.q4", RIGHT, lambda f: np.eye(4)[[2, 0, 1, 3, 1]], None),
+    ("03.q4", SLIP, lambda f: np.eye(4)[[2, 0, 1, 3, 1]].T, "one ROW per label"),
+    ("03.q4", TYPE, lambda f: None, "None"),
+    ("03.q4", TYPE, lambda f: [2, 0, 1, 3, 1], "the shape is (5,)"),
+    ("03.q5", RIGHT, lambda f: "grouped by title", None),
+    ("03.q5", SLIP, lambda f: "random rows", "have a title that is also in training"),
+    ("03.q5", SLIP, lambda f: "grouped by titles", "one of the names"),
+    ("03.q5", TYPE, lambda f: f.candidates["grouped by title"], "one of the names"),
+    ("03.q6", RIGHT, lambda f: f.vectorized("Zorblax Men Black Shirt"), None),
+    ("03.q6", SLIP, lambda f: f.vectorized("Zorblax Men Black Shirt")[:4], "pad with zeros"),
+    ("03.q6", SLIP, lambda f: [0] + f.vectorized("Zorblax Men Black Shirt")[1:], "unknown word is 1"),
+    ("03.q6", TYPE, lambda f: "Zorblax Men Black Shirt", "not a string"),
+    ("03.q6", TYPE, lambda f: None, "None"),
+
+    # 04
+    ("04.q1", RIGHT, lambda f: 5000 * 256 + 256, None),
+    ("04.q1", SLIP, lambda f: 5000 * 256, "also has a bias"),
+    ("04.q1", SLIP, lambda f: 5000 * 256 + 256.5, "whole number"),
+    ("04.q1", TYPE, lambda f: None, "None"),
+    ("04.q1", TYPE, lambda f: "1,280,256", "drop the quotes"),
+    ("04.q2", RIGHT, lambda f: 3, None),
+    ("04.q2", SLIP, lambda f: 2, "counted from 0"),
+    ("04.q2", SLIP, lambda f: 6, "TRAINING loss"),
+    ("04.q2", TYPE, lambda f: f.history["val_loss"], "not a list"),
+    ("04.q3", RIGHT, lambda f: {"A": "overfitting", "B": "underfitting", "C": "good fit"}, None),
+    ("04.q3", RIGHT, lambda f: {"A": "Over-fitting", "B": "underfit", "C": "Good fit "}, None),
+    ("04.q3", SLIP, lambda f: {"A": "not overfitting", "B": "underfitting", "C": "good fit"}, "leaves two diagnoses"),
+    ("04.q3", SLIP, lambda f: {"A": "overfitting", "B": "underfitting", "C": "not underfitting"},
+     "leaves two diagnoses"),
+    ("04.q3", SLIP, lambda f: {"A": "underfitting", "B": "overfitting", "C": "good fit"}, "run A is not underfitting"),
+    ("04.q3", TYPE, lambda f: "overfitting", "give a dict"),
+    ("04.q3", TYPE, lambda f: ["overfitting", "underfitting", "good fit"], "give a dict"),
+    ("04.q4", RIGHT, lambda f: (f.report["f1"].mean(), (f.report["f1"] * f.report["support"]).sum() / 155), None),
+    ("04.q4", SLIP, lambda f: ((f.report["f1"] * f.report["support"]).sum() / 155, f.report["f1"].mean()), "swapped"),
+    ("04.q4", SLIP, lambda f: (round(f.report["f1"].mean(), 2), (f.report["f1"] * f.report["support"]).sum() / 155),
+     "rounded to 2 decimals"),
+    ("04.q4", TYPE, lambda f: f.report["f1"].mean(), "tuple of two numbers"),
+    ("04.q4", TYPE, lambda f: ("0.575", "0.8"), "must be numbers"),
+    ("04.q5", RIGHT, lambda f: ("Shirts", "Tshirts"), None),
+    ("04.q5", SLIP, lambda f: ("Tshirts", "Shirts"), "reversed"),
+    ("04.q5", SLIP, lambda f: ("Tshirts", "Tshirts"), "diagonal"),
+    ("04.q5", TYPE, lambda f: (1, 0), "class names"),
+    ("04.q5", TYPE, lambda f: None, "give a pair"),
+    ("04.q6", RIGHT, lambda f: f.top_k, None),
+    ("04.q6", SLIP, lambda f: lambda p, classes, k=3: [(classes[i], p[i]) for i in np.argsort(p)[:k]], "LEAST likely"),
+    ("04.q6", TYPE, lambda f: does_not_return, "returns None"),
+    ("04.q6", TYPE, lambda f: f.top_k(np.full(6, 1 / 6), f.classes), "pass the function itself"),
+
+    # 05
+    ("05.q1", RIGHT, lambda f: (32, 96, 128, 3), None),
+    ("05.q1", SLIP, lambda f: (96, 128, 3), "shape of one photo"),
+    ("05.q1", SLIP, lambda f: (32, 128, 96, 3), "height comes before width"),
+    ("05.q1", TYPE, lambda f: None, "None"),
+    ("05.q1", TYPE, lambda f: "(32, 96, 128, 3)", "not a string"),
+    ("05.q2", RIGHT, lambda f: 1000 * 96 * 128 * 3 / 1e6, None),
+    ("05.q2", SLIP, lambda f: 1000 * 96 * 128 * 3 * 4 / 1e6, "float32"),
+    ("05.q2", SLIP, lambda f: 36.9, "rounded to 1 decimal"),
+    ("05.q2", TYPE, lambda f: "36.864", "drop the quotes"),
+    ("05.q2", TYPE, lambda f: None, "None"),
+    ("05.q3", RIGHT, lambda f: 3 * 3 * 3 * 16, None),
+    ("05.q3", SLIP, lambda f: 432.9, "whole number"),
+    ("05.q3", SLIP, lambda f: 3 * 3 * 3 * 16 + 16, "no bias"),
+    ("05.q3", TYPE, lambda f: None, "None"),
+    ("05.q3", TYPE, lambda f: "432", "drop the quotes"),
+    ("05.q4", RIGHT, lambda f: 0.75, None),
+    ("05.q4", SLIP, lambda f: 0.25, "weight of the image"),
+    ("05.q4", SLIP, lambda f: 0.5, "best accuracy"),
+    ("05.q4", TYPE, lambda f: None, "None"),
+    ("05.q4", TYPE, lambda f: f.scan.loc[[3]], "not a DataFrame"),
+    ("05.q5", RIGHT, lambda f: f.fusion_trainable, None),
+    ("05.q5", SLIP, lambda f: f.fusion_trainable + 0.9, "whole number"),
+    ("05.q5", SLIP, lambda f: f.fusion_trainable + 2 * 256, "not trainable parameters"),
+    ("05.q5", SLIP, lambda f: f.fusion_model.count_params(), "every parameter"),
+    ("05.q5", TYPE, lambda f: None, "None"),
+    ("05.q5", TYPE, lambda f: str(f.fusion_trainable), "drop the quotes"),
+    ("05.q6", RIGHT, lambda f: "macro", None),
+    ("05.q6", SLIP, lambda f: "weighted", "the macro average gained more"),
+    ("05.q6", SLIP, lambda f: "macro F1", 'answer "macro" or "weighted"'),
+    ("05.q6", TYPE, lambda f: None, "None"),
+    ("05.q6", TYPE, lambda f: f.comparison.loc["macro average"], "not a Series"),
+]
+
+
+def exercise_of(exercise_id: str) -> checks.Exercise:
+    notebook, name = exercise_id.split(".")
+    return getattr(checks.load(notebook), name)
+
+
+def row_id(row) -> str:
+    index = HINTS.index(row)
+    return f"{row[0]}-{row[1]}-{index}"
+
+
+def run_check(capsys, row) -> str:
+    """What the learner sees after check.qK(answer, ...): the printed message (an exception fails the test)."""
+    exercise_id, _, answer, _ = row
+    exercise_of(exercise_id)(answer(F), *ARGUMENTS[exercise_id](F))
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+@pytest.mark.parametrize("row", HINTS, ids=row_id)
+def test_each_answer_gets_its_verdict_and_hint(capsys, row):
+    exercise_id, kind, _, phrase = row
+    shown = run_check(capsys, row)
+    assert "Traceback" not in shown and not re.search(r"\w+(Error|Exception)\b", shown), "a check crashed: " + shown
+    if kind == RIGHT:
+        assert "Correct!" in shown and "Not yet" not in shown, shown
+    else:
+        assert "Not yet" in shown and "Hint:" in shown, shown
+        reason = shown.split("Hint:")[0]  # the hint itself is the same for every wrong answer
+        assert phrase in reason, f"the message should name the mix-up ({phrase!r}): {shown}"
+
+
+@pytest.mark.parametrize("row", [row for row in HINTS if row[1] == RIGHT], ids=row_id)
+def test_right_answers_pass_in_strict_mode(monkeypatch, capsys, row):
+    monkeypatch.setenv("WORKSHOP_STRICT_CHECKS", "1")
+    assert "Correct!" in run_check(capsys, row)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_exercise_has_a_right_answer_a_slip_and_a_wrong_type(notebook):
+    for name in dir(checks.load(notebook)):
+        exercise_id = f"{notebook}.{name}"
+        assert exercise_id in ARGUMENTS, f"{exercise_id} has no entry in ARGUMENTS"
+        kinds = [kind for row_exercise, kind, _, _ in HINTS if row_exercise == exercise_id]
+        assert {RIGHT, SLIP, TYPE} <= set(kinds), f"{exercise_id} needs rows of each kind, has {kinds}"
+        right = next(answer(F) for row_exercise, kind, answer, _ in HINTS if row_exercise == exercise_id
+                     and kind == RIGHT)
+        assert any(type(answer(F)) is not type(right) for row_exercise, kind, answer, _ in HINTS
+                   if row_exercise == exercise_id and kind == TYPE), f"{exercise_id}: no answer of another type"
+
+
+def test_messages_keep_their_meaning_without_emoji(capsys):
+    """Where no emoji font is installed the emoji show as empty boxes: the words must say it all."""
+    check = checks.load("00")
+    check.q1(F.products["article_type"].nunique(), F.products)
+    check.q1(None, F.products)
+    words = re.sub(r"[^\x00-\x7f]", "", capsys.readouterr().out)
+    assert "Correct!" in words and "Not yet (q1)" in words and "Hint:" in words
+
+
+# ------------------------------------------------------------------- one numeric comparison, one policy
+def test_one_tolerance_policy():
+    assert checks.same(0.1 + 0.2, 0.3)
+    assert checks.same(1.0000001, 1.0) and not checks.same(1.00001, 1.0)
+    assert checks.same(432.0, 432) and not checks.same(432.9, 432) and not checks.same(432.0001, 432)
+    assert checks.same(np.array([0.5, 1 / 3]), np.array([0.5, 0.3333333333]))
+    assert not checks.same(np.array([0.5, 0.5]), np.array([0.5]))
+
+
+def test_exercise_modules_use_the_shared_comparison():
+    for path in [ROOT / "workshop_utils" / "exercises" / f"nb{notebook}.py" for notebook in NOTEBOOKS]:
+        source = path.read_text()
+        for private in ("isclose(", "allclose(", "def same(", "def close("):
+            assert private not in source, f"{path.name} compares numbers with its own {private}"
+
+
+# ------------------------------------------------------------------------------- untouched blanks
+def blank_cells(notebook: str):
+    """The exercise cells of the notebook's student copy, as the generator writes it from the solution."""
+    path = next((ROOT / "solutions").glob(f"{notebook}_*.ipynb"))
+    cells = notebooks.student_copy(nbformat.read(path, as_version=4), path.name).cells
+    return [cell.source for cell in cells
+            if cell.cell_type == "code" and ("# YOUR CODE HERE" in cell.source or "# YOUR ANSWER HERE" in cell.source)]
+
+
+class AnyName(dict):
+    """Names a blank cell uses before its blank (products, config, ...) resolve to stand-ins."""
+
+    def __missing__(self, name):
+        from unittest import mock
+
+        return mock.MagicMock(name=name)
+
+
+class ChecksWithTheseFixtures:
+    """`check` of a student copy: calls the real check with the fixtures of this file."""
+
+    def __init__(self, notebook):
+        self.notebook = notebook
+
+    def __getattr__(self, name):
+        exercise = getattr(checks.load(self.notebook), name)
+        return lambda answer, *ignored: exercise(answer, *ARGUMENTS[f"{self.notebook}.{name}"](F))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_running_an_untouched_blank_of_a_student_copy_raises_exercise_not_done(notebook):
+    cells = blank_cells(notebook)
+    assert cells, f"the student copy of {notebook} has no blanks"
+    for source in cells:
+        known = {"workshop_utils": workshop_utils, "np": np, "images": images}
+        local_names = AnyName(known, check=ChecksWithTheseFixtures(notebook))
+        with pytest.raises(ExerciseNotDone) as raised:
+            exec(notebooks.python_source(source), known, local_names)
+        message = str(raised.value)
+        name = re.search(r"check\.(q\d+)\(", source)[1]
+        assert name in message and "not done yet" in message, message
+        assert "\n" not in message and len(message) < 160, f"one short sentence: {message}"
+
+
+def test_a_blank_names_its_exercise_and_raises_exercise_not_done():
+    source = "def f(x):\n    # BEGIN SOLUTION\n    return 2 * x\n    # END SOLUTION\n\n\ncheck.q3(f)"
+    student = notebooks.blank_source(source, "t")
+    assert 'raise workshop_utils.ExerciseNotDone("q3 is not done yet' in student
+    assert all(len(line) <= 100 for line in student.splitlines()), "fits a projected Colab screen"
