@@ -5,13 +5,15 @@ public mirror), then the local cache, then a download of the pinned mirror.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import http.client
-import io
 import shutil
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .errors import CorruptDataError, DataUnavailableError, ImageDecodeError
+from .errors import CorruptDataError, DataUnavailableError, ImageDecodeError, StorageError
 
 DATASET_NAME = "fashion-product-images-small"
 MIRROR_REVISION = "3859c76db2f6f3d3b9a3863345e3ccdbff75879d"
@@ -67,34 +69,102 @@ CATEGORY_LEVELS = ["master_category", "sub_category", "article_type"]
 DOWNLOAD_HINT = ("set WORKSHOP_DATA_DIR to a local copy of the data "
                  "(an instructor can make one with `python -m workshop_utils download --to DIR`), "
                  "or connect to the internet and run this again")
+# What to do about a damaged file depends on where it is: the cache is ours to repair; a
+# local copy (often a shared USB stick) is not, and deleting it would not bring it back.
+LOCAL_COPY_ADVICE = ("replace the local copy with a good one (an instructor can make one with "
+                     "`python -m workshop_utils download --to DIR`), or unset WORKSHOP_DATA_DIR to download the data")
+# Seconds without a byte from the server before an attempt is given up (3 attempts at most).
+TIMEOUT = 10.0
 
 
 # ---------------------------------------------------------------- checking a file
-def check_shard(path: Path, shard: Shard) -> None:
-    """Raise CorruptDataError unless the file is a readable parquet file of the right shape."""
+def shard_problem(path: Path, shard: Shard) -> str | None:
+    """What is wrong with the file as a shard (unreadable footer, columns, row count), or None.
+    A quick look at the file's footer; `check_contents` reads every page."""
     import pyarrow.parquet as pq
 
     try:
         metadata = pq.read_metadata(path)
         columns = set(metadata.schema.to_arrow_schema().names)
     except Exception as error:
-        raise CorruptDataError(f"{path} is not a readable parquet file ({error}); "
-                               "delete it and run again to fetch a fresh copy.") from None
+        return f"is not a readable parquet file ({first_line(error)})"
     missing = sorted(set(COLUMN_NAMES) - columns)
     if missing:
-        raise CorruptDataError(f"{path} lacks the columns {missing}; "
-                               "it is not a shard of the Fashion Product Images mirror.")
+        return f"lacks the columns {missing}: it is not a shard of the Fashion Product Images mirror"
     if metadata.num_rows != shard.rows:
-        raise CorruptDataError(f"{path} holds {metadata.num_rows:,} rows instead of {shard.rows:,}; "
-                               "delete it and run again to fetch a fresh copy.")
+        return f"holds {metadata.num_rows:,} rows instead of {shard.rows:,}"
+    return None
+
+
+def check_shard(path: Path, shard: Shard, advice: str = LOCAL_COPY_ADVICE) -> None:
+    """Raise CorruptDataError (with `advice`) unless the file is a parquet file of the right shape."""
+    problem = shard_problem(path, shard)
+    if problem is not None:
+        raise CorruptDataError(f"{path} {problem}; {advice}.")
+
+
+def check_contents(path: Path) -> None:
+    """Read every page (damage inside the file passes the footer checks); CorruptDataError if one fails."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        for group in range(parquet.num_row_groups):
+            parquet.read_row_group(group)
+    except Exception as error:
+        raise CorruptDataError(f"its content is damaged ({first_line(error)})") from None
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:100]
 
 
 def sha256_of(path: Path) -> str:
+    """The file's sha256 (about 0.2 s for the 271 MB of the two mirror files on one core)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def checksum_file(path: Path) -> Path:
+    """Where the sha256 of a verified download is kept, next to the file."""
+    return path.with_name(path.name + ".sha256")
+
+
+def recorded_sha256(path: Path, shard: Shard) -> str | None:
+    """The pinned sha256, else the one recorded when the file was downloaded and verified."""
+    if shard.sha256 is not None:
+        return shard.sha256
+    try:
+        return checksum_file(path).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def record_sha256(path: Path, digest: str) -> None:
+    # Best effort: in a read-only cache the file is just verified the slow way next time.
+    with contextlib.suppress(OSError):
+        checksum_file(path).write_text(digest + "\n")
+
+
+# ---------------------------------------------------------------- writing files
+@contextlib.contextmanager
+def writing_into(folder: Path):
+    """Turn 'read-only' and 'disk full' errors while writing into `folder` into one sentence."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StorageError(f"Cannot write to {folder}: it is read-only; set WORKSHOP_CACHE to a folder "
+                               "you can write to (or WORKSHOP_DATA_DIR to a local copy of the data) "
+                               "and run this again.") from None
+        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise StorageError(f"The disk holding {folder} is full; free about 300 MB or set WORKSHOP_CACHE "
+                               "to a folder on another disk, and run this again.") from None
+        raise
 
 
 # ---------------------------------------------------------------- downloading
@@ -106,38 +176,52 @@ def progress_bar(total: int | None, description: str, enabled: bool):
 
 
 def download(shard: Shard, destination: Path, *, retries: int = 3, retry_wait: float = 2.0,
-             timeout: float = 30.0, progress: bool = True) -> Path:
+             timeout: float = TIMEOUT, progress: bool = True) -> Path:
     """Fetch one shard to `destination`, atomically, checked, with a progress bar.
 
     The bytes go to a `.part` file first; only a complete, verified file is renamed to
-    its final name, so an interrupted download never looks like a finished one.
+    its final name, so an interrupted download never looks like a finished one. A server
+    that stays silent for `timeout` seconds is given up (at most `retries` times).
     """
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
+    host = urllib.parse.urlsplit(shard.url).netloc
     last_problem = "no attempt made"
-    for attempt in range(1, retries + 1):
-        try:
-            fetch_to(shard.url, partial, timeout=timeout, progress=progress,
-                     description=f"{shard.filename[:14]} ({attempt}/{retries})")
-            verify_download(partial, shard)
-            partial.replace(destination)
-            return destination
-        except urllib.error.HTTPError as error:
-            last_problem = f"the server answered HTTP {error.code} ({error.reason})"
-            if 400 <= error.code < 500 and error.code not in (408, 429):
-                break  # a missing file will not appear by asking again
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
-            reason = getattr(error, "reason", error)
-            last_problem = f"the server could not be reached ({reason})"
-        except http.client.HTTPException as error:  # e.g. the connection dropped mid-file
-            last_problem = f"the transfer broke off ({type(error).__name__})"
-        except CorruptDataError as error:
-            last_problem = f"the downloaded file was damaged ({error})"
-        finally:
-            partial.unlink(missing_ok=True)
-        if attempt < retries:
-            time.sleep(retry_wait * attempt)
+    with writing_into(destination.parent):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(1, retries + 1):
+            # Said at once: a silent server would otherwise look like a frozen notebook.
+            print(f"Downloading {shard.filename} from {host}: waiting for the server "
+                  f"(attempt {attempt} of {retries}, at most {timeout:.0f} s of silence)...",
+                  file=sys.stderr, flush=True)
+            try:
+                fetch_to(shard.url, partial, timeout=timeout, progress=progress,
+                         description=f"{shard.filename[:14]} ({attempt}/{retries})")
+                digest = verify_download(partial, shard)
+                partial.replace(destination)
+                record_sha256(destination, digest)
+                return destination
+            except urllib.error.HTTPError as error:
+                last_problem = f"the server answered HTTP {error.code} ({error.reason})"
+                if 400 <= error.code < 500 and error.code not in (408, 429):
+                    break  # a missing file will not appear by asking again
+            except TimeoutError:
+                last_problem = f"the server sent nothing for {timeout:.0f} s"
+            except (urllib.error.URLError, ConnectionError) as error:
+                reason = getattr(error, "reason", error)
+                if isinstance(reason, TimeoutError):
+                    last_problem = f"the server sent nothing for {timeout:.0f} s"
+                else:
+                    last_problem = f"the server could not be reached ({reason})"
+            except http.client.HTTPException as error:  # e.g. the connection dropped mid-file
+                last_problem = f"the transfer broke off ({type(error).__name__})"
+            except CorruptDataError as error:
+                last_problem = f"the downloaded file was damaged ({error})"
+            finally:
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
+            if attempt < retries:
+                time.sleep(retry_wait * attempt)
     raise DataUnavailableError(f"Could not download {shard.filename}: {last_problem}; "
                                f"{DOWNLOAD_HINT}.")
 
@@ -157,10 +241,17 @@ def fetch_to(url: str, path: Path, *, timeout: float, progress: bool, descriptio
         raise CorruptDataError(f"only {received:,} of {total:,} bytes arrived")
 
 
-def verify_download(path: Path, shard: Shard) -> None:
-    if shard.sha256 is not None and sha256_of(path) != shard.sha256:
+def verify_download(path: Path, shard: Shard) -> str:
+    """CorruptDataError unless the file is the shard, checked through; returns its sha256."""
+    digest = sha256_of(path)
+    if shard.sha256 is not None and digest != shard.sha256:
         raise CorruptDataError("its sha256 checksum does not match the pinned one")
-    check_shard(path, shard)
+    problem = shard_problem(path, shard)
+    if problem is not None:
+        raise CorruptDataError(f"it {problem}")
+    if shard.sha256 is None:
+        check_contents(path)  # no pinned checksum: every page must at least decompress
+    return digest
 
 
 # ---------------------------------------------------------------- finding the files
@@ -178,8 +269,25 @@ def local_copy_files(folder: Path, shards=SHARDS) -> list[Path]:
                                    "WORKSHOP_DATA_DIR at the folder that contains data/ "
                                    "in the mirror's layout.")
     for path, shard in zip(paths, shards):
-        check_shard(path, shard)
+        check_shard(path, shard, LOCAL_COPY_ADVICE)
     return paths
+
+
+def cached_problem(path: Path, shard: Shard) -> str | None:
+    """What is wrong with a cached shard, checked as a download is: shape, then sha256."""
+    problem = shard_problem(path, shard)
+    if problem is not None:
+        return problem
+    expected = recorded_sha256(path, shard)
+    if expected is None:  # cached before checksums were recorded: read it through once
+        try:
+            check_contents(path)
+        except CorruptDataError as error:
+            return str(error)
+        record_sha256(path, sha256_of(path))
+    elif sha256_of(path) != expected:
+        return "no longer matches its sha256 checksum (damaged since it was downloaded)"
+    return None
 
 
 def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, **download_options) -> list[Path]:
@@ -189,18 +297,28 @@ def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, **downloa
     for shard in shards:
         path = folder / shard.filename
         if path.exists():
-            try:
-                check_shard(path, shard)
+            problem = cached_problem(path, shard)
+            if problem is None:
                 paths.append(path)
                 continue
-            except CorruptDataError as error:
-                warnings.warn(f"The cached file was damaged and is fetched again: {error}", stacklevel=2)
-                path.unlink()
+            if config.offline():
+                raise CorruptDataError(f"The cached {path} {problem}, and WORKSHOP_OFFLINE=1 forbids fetching "
+                                       f"a fresh copy; unset WORKSHOP_OFFLINE and run this again, or set "
+                                       f"WORKSHOP_DATA_DIR to a local copy of the data.")
+            warnings.warn(f"The cached {path.name} {problem}; it is fetched again.", stacklevel=2)
+            forget(path)
         if config.offline():
             raise DataUnavailableError(f"{shard.filename} is not in the cache {folder} and WORKSHOP_OFFLINE=1 "
                                        f"forbids downloading it; {DOWNLOAD_HINT} (with WORKSHOP_OFFLINE unset).")
         paths.append(download(shard, path, progress=progress, **download_options))
     return paths
+
+
+def forget(path: Path) -> None:
+    """Delete a cached file and its recorded checksum."""
+    with writing_into(path.parent):
+        path.unlink(missing_ok=True)
+        checksum_file(path).unlink(missing_ok=True)
 
 
 def find_files(data_dir: str | Path | None = None, shards=SHARDS, *, progress: bool = True,
@@ -211,7 +329,44 @@ def find_files(data_dir: str | Path | None = None, shards=SHARDS, *, progress: b
     return cached_files(config.cache_dir(), shards, progress=progress, **download_options)
 
 
+def in_cache(path: Path) -> bool:
+    return Path(path).resolve().is_relative_to(config.cache_dir().expanduser().resolve())
+
+
+def damaged_file_advice(path: Path) -> str:
+    """What to do about a damaged file: the cache repairs itself, a local copy must be replaced."""
+    if not in_cache(path):
+        return LOCAL_COPY_ADVICE
+    try:
+        forget(path)
+    except StorageError:
+        return f"delete {path} and run this again to download a fresh copy"
+    return "it has been deleted: run this again to download a fresh copy"
+
+
 # ---------------------------------------------------------------- loading
+def read_shard(path: Path, columns: list[str]):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path, columns=columns)
+    except Exception as error:  # e.g. "ZSTD decompression failed": damage inside the file
+        raise CorruptDataError(f"{path} cannot be read: its content is damaged ({first_line(error)}); "
+                               f"{damaged_file_advice(path)}.") from None
+
+
+def check_distinct_ids(tables, paths: list[Path]) -> None:
+    """Each product once: a file holding another file's rows (right shape, wrong content) is refused."""
+    seen: set[int] = set()
+    for table, path in zip(tables, paths):
+        ids = set(table.column("id").to_pylist())
+        repeated = len(ids & seen) + (table.num_rows - len(ids))
+        if repeated:
+            raise CorruptDataError(f"{path} repeats {repeated:,} products of another file (a copy of another "
+                                   f"shard under this name?); {damaged_file_advice(path)}.")
+        seen |= ids
+
+
 def load_products(data_dir: str | Path | None = None, *, with_images: bool = True,
                   shards=SHARDS, progress: bool = True, **download_options) -> pd.DataFrame:
     """The catalogue as one DataFrame: readable column names, one row per product.
@@ -220,16 +375,16 @@ def load_products(data_dir: str | Path | None = None, *, with_images: bool = Tru
     Pass `with_images=False` to skip the photos (faster, less memory).
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     paths = find_files(data_dir, shards, progress=progress, **download_options)
     wanted = [name for name in COLUMN_NAMES if with_images or name != "image"]
-    tables = [pq.read_table(path, columns=wanted) for path in paths]
+    tables = [read_shard(path, wanted) for path in paths]
+    check_distinct_ids(tables, paths)
     table = pa.concat_tables(tables)
     expected = sum(shard.rows for shard in shards)
     if table.num_rows != expected:
         raise CorruptDataError(f"The data holds {table.num_rows:,} rows instead of {expected:,}; "
-                               "delete the cache folder and run again.")
+                               f"{damaged_file_advice(paths[0])}.")
     images = None
     if with_images:
         images = table.column("image").combine_chunks().field("bytes").to_pylist()
@@ -242,33 +397,48 @@ def load_products(data_dir: str | Path | None = None, *, with_images: bool = Tru
     return products[order + (["image"] if with_images else [])]
 
 
-def decode_image(jpeg: bytes | None, size: tuple[int, int] | None = None) -> np.ndarray:
-    """JPEG bytes -> (height, width, 3) uint8 array; `size` = (width, height) resizes."""
-    from PIL import Image, UnidentifiedImageError
+def decode_image(jpeg, size: tuple[int, int] | None = None) -> np.ndarray:
+    """A photo -> (height, width, 3) uint8 array; `size` = (width, height) resizes.
 
-    if jpeg is None or len(jpeg) == 0:
+    `jpeg` is the photo's bytes (JPEG, PNG, GIF, BMP, WebP, TIFF) or a file path: the same
+    inputs as `images.load_photo`.
+    """
+    from .images import open_with_pillow, photo_bytes
+
+    if isinstance(jpeg, (bytes, bytearray, memoryview)) and len(jpeg) == 0:
         raise ImageDecodeError("This product has no photo (empty image bytes); skip it or use its title alone.")
-    try:
-        with Image.open(io.BytesIO(jpeg)) as image:
-            image = image.convert("RGB")
-            if size is not None:
-                image = image.resize(size)
-            return np.asarray(image)
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise ImageDecodeError(f"These bytes are not a readable image ({error}); "
-                               "the file may be corrupt: skip it or use the title alone.") from None
+    image = open_with_pillow(photo_bytes(jpeg))
+    if size is not None:
+        image = image.resize(size)
+    return np.asarray(image)
 
 
 def save_local_copy(destination: str | Path, data_dir: str | Path | None = None, *,
                     progress: bool = True) -> Path:
     """Write the shards in the mirror's layout under destination/fashion-product-images-small."""
     target = Path(destination).expanduser() / DATASET_NAME / "data"
-    target.mkdir(parents=True, exist_ok=True)
-    for source, shard in zip(find_files(data_dir, SHARDS, progress=progress), SHARDS):
+    with writing_into(target):
+        target.mkdir(parents=True, exist_ok=True)
+    sources = find_files(data_dir, SHARDS, progress=progress)
+    for source, shard in zip(sources, SHARDS):
+        check_contents_or_explain(source)
         final = target / shard.filename
-        if source.resolve() != final.resolve():
+        if source.resolve() != final.resolve():  # run again on the copy itself: nothing to do
             partial = final.with_name(final.name + ".part")
-            shutil.copyfile(source, partial)
-            partial.replace(final)
-        check_shard(final, shard)
+            with writing_into(target):
+                try:
+                    shutil.copyfile(source, partial)
+                    partial.replace(final)
+                finally:
+                    with contextlib.suppress(OSError):
+                        partial.unlink(missing_ok=True)
+        check_shard(final, shard, "copy it again")
     return target.parent
+
+
+def check_contents_or_explain(path: Path) -> None:
+    """A copy must not spread damage: read the source through first."""
+    try:
+        check_contents(path)
+    except CorruptDataError as error:
+        raise CorruptDataError(f"{path} cannot be copied: {error}; {damaged_file_advice(path)}.") from None

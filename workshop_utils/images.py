@@ -23,8 +23,12 @@ from .errors import ImageDecodeError
 IMAGE_SIZE = (80, 60)
 CHANNELS = 3
 
-# The first bytes of the image formats tf.io.decode_image reads.
+# The first bytes of the image formats tf.io.decode_image reads (a single photo may also be
+# WebP or TIFF: load_photo decodes those with Pillow).
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+# A photo above this many pixels is refused before decoding: a small file can unpack into
+# gigabytes (a "decompression bomb"); a 50-megapixel camera photo is still fine.
+MAX_PIXELS = 60_000_000
 
 # Where Keras fetches pretrained weights from (used only to see quickly whether we are online).
 WEIGHTS_HOST = ("storage.googleapis.com", 443)
@@ -50,12 +54,22 @@ def scale(images):
     return tf.cast(images, tf.float32) / 255.0
 
 
-def photo_problem(jpeg) -> str | None:
-    """Why these bytes cannot be a photo (missing, empty, not an image file), or None.
+def is_missing(photo) -> bool:
+    """None, NaN or pandas' NA: a listing without a photo."""
+    if photo is None:
+        return True
+    try:
+        return not isinstance(photo, (bytes, bytearray, memoryview, str, Path)) and bool(np.isnan(photo))
+    except (TypeError, ValueError):
+        return type(photo).__name__ == "NAType"
 
-    A cheap look at the first bytes; `load_photo` does the full decode.
+
+def photo_problem(jpeg) -> str | None:
+    """Why these bytes cannot be a photo (missing, empty, not an image file, cut short), or None.
+
+    A cheap look at the first and last bytes; `load_photo` does the full decode.
     """
-    if jpeg is None or (isinstance(jpeg, float) and np.isnan(jpeg)):
+    if is_missing(jpeg):
         return "this listing has no photo"
     if not isinstance(jpeg, (bytes, bytearray, memoryview)):
         return f"a photo must be bytes, not {type(jpeg).__name__}"
@@ -63,41 +77,92 @@ def photo_problem(jpeg) -> str | None:
         return "the photo file is empty (0 bytes)"
     if not bytes(jpeg[:8]).startswith(SIGNATURES):
         return "these bytes are not a JPEG, PNG, GIF or BMP file"
+    if cut_short(bytes(jpeg)):
+        return "the photo file is damaged: it is cut short (its last bytes are missing)"
     return None
+
+
+def cut_short(data: bytes) -> bool:
+    """Does the file lack the end every complete file of its format has? (No decoding needed.)"""
+    end = data[-64:].rstrip(b"\x00\r\n ")
+    if data.startswith(b"\xff\xd8\xff"):
+        return not end.endswith(b"\xff\xd9")  # JPEG: the end-of-image marker
+    if data.startswith(b"\x89PNG"):
+        return b"IEND" not in end  # PNG: the IEND chunk
+    if data.startswith(b"GIF"):
+        return not end.endswith(b";")  # GIF: the trailer byte
+    if data.startswith(b"BM") and len(data) >= 6:
+        return len(data) < int.from_bytes(data[2:6], "little")  # BMP: the size in its header
+    return False
+
+
+def photo_bytes(photo) -> bytes:
+    """A photo as bytes: bytes as they are, a path (str or Path) read from disk.
+
+    Raises ImageDecodeError for a missing photo (None, NaN) or anything else.
+    """
+    if is_missing(photo):
+        raise ImageDecodeError("Cannot use this photo: this listing has no photo (None or NaN); "
+                               "use the title alone or supply another photo.")
+    if isinstance(photo, (str, Path)):
+        return read_photo_file(photo)
+    if isinstance(photo, (bytes, bytearray, memoryview)):
+        return bytes(photo)
+    raise ImageDecodeError(f"Cannot use this photo: a photo must be bytes or a file path, not "
+                           f"{type(photo).__name__}; use the title alone or supply another photo.")
+
+
+def open_with_pillow(data: bytes):
+    """The decoded image (Pillow, RGB), or ImageDecodeError with one sentence: empty, not an
+    image, damaged, or too large to decode safely."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) == 0:
+        raise ImageDecodeError("Cannot use this photo: the photo file is empty (0 bytes); "
+                               "use the title alone or supply another photo.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{width} x {height} pixels")
+                return image.convert("RGB")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageDecodeError("Cannot use this photo: it is too large to decode safely (more than "
+                               f"{MAX_PIXELS // 1_000_000} million pixels); use a smaller photo.") from None
+    except UnidentifiedImageError:
+        if data.startswith(SIGNATURES):  # begins like an image file, then nonsense
+            raise ImageDecodeError("Cannot use this photo: the photo file is damaged (corrupt): its content "
+                                   "is not a readable image; use the title alone or supply another photo.") from None
+        raise ImageDecodeError("Cannot use this photo: these bytes are not a JPEG, PNG, GIF, BMP, WebP or "
+                               "TIFF file; use the title alone or supply another photo.") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ImageDecodeError(f"Cannot use this photo: the photo file is damaged (corrupt) and cannot be decoded "
+                               f"({str(error)[:80]}); use the title alone or supply another photo.") from None
 
 
 def load_photo(jpeg, size: tuple[int, int] = IMAGE_SIZE):
     """One photo's bytes -> a (height, width, 3) float32 tensor in [0, 1], ready for a model.
 
-    Raises ImageDecodeError, with one sentence saying what is wrong, for a missing, empty or
-    corrupt photo.
+    `jpeg` may also be a file path, and the photo a PNG, GIF, BMP, WebP or TIFF file (the
+    same inputs as `data.decode_image`). Raises ImageDecodeError, with one sentence saying
+    what is wrong, for a missing, empty, corrupt or dangerously large photo.
     """
     import tensorflow as tf
 
-    problem = photo_problem(jpeg)
-    if problem is None:
-        problem = damage(bytes(jpeg))
-    if problem is None:
-        try:
-            return scale(decode_and_resize(tf.constant(bytes(jpeg)), size))
-        except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as error:
-            problem = f"the photo file is damaged and cannot be decoded ({short_message(error)})"
-    raise ImageDecodeError(f"Cannot use this photo: {problem}; use the title alone or supply another photo.")
-
-
-def damage(jpeg: bytes) -> str | None:
-    """Decode fully with Pillow first: a damaged file gets a short reason (and no noise from
-    the JPEG library on the console)."""
-    from PIL import Image, UnidentifiedImageError
-
+    data = photo_bytes(jpeg)
+    pixels = open_with_pillow(data)  # the full check: damage, size, format
+    if not data.startswith(SIGNATURES):  # WebP, TIFF: pixels from Pillow, then the same resize
+        resized = tf.image.resize(np.asarray(pixels), size, antialias=True)
+        return scale(tf.saturate_cast(tf.round(resized), tf.uint8))
     try:
-        with Image.open(io.BytesIO(jpeg)) as image:
-            image.load()
-    except UnidentifiedImageError:
-        return "the photo file is damaged: its content is not a readable image"
-    except (OSError, ValueError, SyntaxError) as error:
-        return f"the photo file is damaged and cannot be decoded ({str(error)[:80]})"
-    return None
+        return scale(decode_and_resize(tf.constant(data), size))
+    except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as error:
+        problem = f"the photo file is damaged and cannot be decoded ({short_message(error)})"
+    raise ImageDecodeError(f"Cannot use this photo: {problem}; use the title alone or supply another photo.")
 
 
 def short_message(error) -> str:
@@ -178,23 +243,72 @@ def augmentation(seed: int, translation: float = 0.05, contrast: float = 0.1):
     """Light augmentation as Keras layers: active while training, a no-op at prediction time.
 
     A mirror image, a photo shifted by a few pixels or shot with a little more or less
-    contrast still shows the same product. Product photos are shot on white, so pixels
-    moved in from outside the frame are white (1.0 on the 0..1 scale). We never turn photos
-    upside down: catalogue photos are always upright.
+    contrast still shows the same product. The pixels moved in from outside the frame repeat
+    the photo's own edge (fill_mode "nearest"): accessories and shoes are shot on white, but
+    clothes are often worn by a model on a grey or coloured background (notebook 02 measures
+    it), and a constant white strip would be something no real photo has. We never turn
+    photos upside down: catalogue photos are always upright.
     """
     import keras
 
     return keras.Sequential([
         keras.layers.RandomFlip("horizontal", seed=seed),
-        keras.layers.RandomTranslation(translation, translation, fill_mode="constant", fill_value=1.0,
-                                       seed=seed + 1),
+        keras.layers.RandomTranslation(translation, translation, fill_mode="nearest", seed=seed + 1),
         keras.layers.RandomContrast(contrast, value_range=(0.0, 1.0), seed=seed + 2),
     ], name="augmentation")
 
 
 # ---------------------------------------------------------------- transfer learning
+# Where Keras downloads MobileNetV2's ImageNet weights from (keras.applications.mobilenet_v2).
+MOBILENET_V2_WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
+WEIGHTS_FOLDER = "weights"  # inside the local copy of the data that `download --to DIR` writes
+
+
+def weights_filename(input_size: int = 96) -> str:
+    return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{input_size}_no_top.h5"
+
+
+def weights_folders() -> list[Path]:
+    """Where pretrained weights are looked for, in order: Keras' own cache, the local copy of
+    the data (WORKSHOP_DATA_DIR, filled by `python -m workshop_utils download --to DIR`), the
+    workshop's cache."""
+    from .config import cache_dir, data_dir_from_env
+
+    folders = [Path.home() / ".keras" / "models"]
+    if data_dir_from_env() is not None:
+        folders.append(data_dir_from_env() / WEIGHTS_FOLDER)
+    return folders + [cache_dir() / WEIGHTS_FOLDER]
+
+
+def weights_file(filename: str) -> Path | None:
+    return next((folder / filename for folder in weights_folders() if (folder / filename).is_file()), None)
+
+
 def weights_cached(filename: str) -> bool:
-    return (Path.home() / ".keras" / "models" / filename).is_file()
+    return weights_file(filename) is not None
+
+
+def save_pretrained_weights(folder: str | Path, input_size: int = 96, base_url: str = MOBILENET_V2_WEIGHTS_URL,
+                            timeout: float = 30.0) -> Path:
+    """Download MobileNetV2's ImageNet weights (about 9 MB) into `folder`, for a machine with no
+    internet: the notebook finds them there. Written to a temporary name first, so an interrupted
+    download never looks finished. Raises OSError when the download fails."""
+    import urllib.request
+
+    folder = Path(folder).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / weights_filename(input_size)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with urllib.request.urlopen(base_url + target.name, timeout=timeout) as response, open(partial, "wb") as out:
+            while chunk := response.read(1 << 20):
+                out.write(chunk)
+        if partial.stat().st_size == 0:
+            raise OSError(f"{base_url + target.name} sent an empty file")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
 
 
 def online(host: tuple[str, int] = WEIGHTS_HOST, timeout: float = 3.0) -> bool:
@@ -217,18 +331,22 @@ def pretrained_backbone(input_size: int = 96, timeout: float = 3.0):
 
     from .config import offline
 
-    filename = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{input_size}_no_top.h5"
+    filename = weights_filename(input_size)
     if not weights_cached(filename) and offline():
         return None, ("No pretrained weights: WORKSHOP_OFFLINE=1 forbids downloading them; "
                       "we continue with the CNN trained from scratch.")
     if not weights_cached(filename) and not online(timeout=timeout):
         return None, ("No pretrained weights: the ImageNet weights cannot be downloaded here (offline); "
                       "we continue with the CNN trained from scratch.")
+    # A file saved by `download --to DIR` (or Keras' own cache) is loaded from disk, no network.
+    local = weights_file(filename) if weights_cached(filename) else None
     try:
         backbone = keras.applications.MobileNetV2(input_shape=(input_size, input_size, CHANNELS),
-                                                  include_top=False, weights="imagenet", pooling="avg")
+                                                  include_top=False, pooling="avg",
+                                                  weights=str(local) if local else "imagenet")
     except Exception as error:  # a proxy, a firewall, a broken download: all end the same way
         reason = str(error).strip().splitlines()[0][:100] if str(error).strip() else type(error).__name__
-        return None, (f"No pretrained weights: the download failed ({reason}); "
+        failed = f"the file {local} could not be loaded" if local else "the download failed"
+        return None, (f"No pretrained weights: {failed} ({reason}); "
                       "we continue with the CNN trained from scratch.")
     return backbone, None

@@ -45,10 +45,15 @@ def is_missing(title) -> bool:
 
 
 def tokenize(title) -> list[str]:
-    """Cut a title into tokens with the regular expression TOKEN_PATTERN (a missing title: no tokens)."""
+    """Cut a title into tokens with the regular expression TOKEN_PATTERN (a missing title: no tokens).
+
+    The title is first brought to one Unicode form (NFKC), so the same words give the same
+    tokens however they were typed: "é" as one character or as "e" + accent, full-width
+    "Ｔｅｅ", a non-breaking space. (None of the catalogue's titles changes.)
+    """
     if is_missing(title):
         return []
-    return TOKEN.findall(str(title))
+    return TOKEN.findall(unicodedata.normalize("NFKC", str(title)))
 
 
 def lowercase(tokens: list[str]) -> list[str]:
