@@ -149,3 +149,41 @@ def test_exercise_errors_show_one_line_and_other_errors_their_traceback(tmp_path
     assert errors[0].traceback == ["NotImplementedError: Exercise not done yet: replace this line."]
     assert errors[1].traceback == ["DataUnavailableError: No data."]
     assert len(errors[2].traceback) > 1, "an unrelated error keeps its traceback"
+
+
+# Paced for a live day: each notebook says its teaching and exercise minutes, marks its optional
+# sections, ends with a recall and a glossary, and its code fits a projected Colab screen.
+PACED = [path for path in SOLUTIONS if path.name[:2] in ("00", "01", "02", "03", "04")]
+MAX_CODE_LINE = 100  # characters: a projected Colab screen
+MAX_CELL_LINES = 20  # a longer code cell is split into build and run
+
+
+@pytest.mark.parametrize("path", PACED, ids=lambda p: p.stem)
+def test_notebook_is_paced_for_a_live_day(path):
+    cells = nbformat.read(path, as_version=4).cells
+    assert re.search(r"\*\*Time:\*\* about \d+ min teaching \+ \d+ min exercises \(live session: core sections; "
+                     r"self-study: everything\)\.", cells[0].source), "the Time line of the first cell"
+    headings = [line for cell in cells if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if line.startswith("#")]
+    if path.name[:2] != "00":  # the setup check is all core
+        assert any(heading.endswith(" (optional)") for heading in headings), "no section is marked optional"
+    assert not any("optional" in heading.lower() and not heading.endswith(" (optional)") for heading in headings)
+    markdown = [cell.source for cell in cells if cell.cell_type == "markdown"]
+    recall = next((source for source in markdown if source.startswith("## Recall")), None)
+    glossary = next((source for source in markdown if source.startswith("## Glossary")), None)
+    assert recall and glossary, "the notebook ends with ## Recall and ## Glossary"
+    assert markdown.index(glossary) == len(markdown) - 1 and markdown.index(recall) == len(markdown) - 2
+    questions = re.findall(r"^\d+\. ", recall, re.MULTILINE)
+    assert 3 <= len(questions) <= 5, "3-5 recall questions"
+    assert recall.count("<details><summary>Answer</summary>") == len(questions) == recall.count("</details>")
+    assert len(re.findall(r"^- \*\*[^*]+\*\*", glossary, re.MULTILINE)) >= 3, "glossary: '- **term**: meaning'"
+
+
+@pytest.mark.parametrize("path", PACED, ids=lambda p: p.stem)
+def test_code_fits_a_projected_screen(path):
+    cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
+             and "setup" not in cell.metadata.get("tags", [])]  # the setup cell is generated
+    too_wide = [line for cell in cells for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
+    assert not too_wide, f"lines over {MAX_CODE_LINE} characters: {too_wide}"
+    too_long = [cell.source.splitlines()[0] for cell in cells if len(cell.source.splitlines()) > MAX_CELL_LINES]
+    assert not too_long, f"code cells over {MAX_CELL_LINES} lines (split into build and run): {too_long}"
