@@ -187,3 +187,30 @@ def test_code_fits_a_projected_screen(path):
     assert not too_wide, f"lines over {MAX_CODE_LINE} characters: {too_wide}"
     too_long = [cell.source.splitlines()[0] for cell in cells if len(cell.source.splitlines()) > MAX_CELL_LINES]
     assert not too_long, f"code cells over {MAX_CELL_LINES} lines (split into build and run): {too_long}"
+
+
+def comparisons_outside_asserts(source: str) -> list[str]:
+    """np.allclose / np.array_equal calls whose result is printed or stored instead of asserted."""
+    import ast
+
+    lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+             for line in source.splitlines()]  # IPython magics become `pass`, indentation kept
+    tree = ast.parse("\n".join(lines))
+    asserted = {id(node) for statement in ast.walk(tree) if isinstance(statement, ast.Assert)
+                for node in ast.walk(statement)}
+    return [ast.unparse(node) for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("allclose", "array_equal") and id(node) not in asserted]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_a_notebook_that_compares_with_a_helper_asserts_the_match(path):
+    """A cell that checks a by-hand version against scikit-learn or a helper fails CI on drift."""
+    cells = nbformat.read(path, as_version=4).cells
+    printed = [call for cell in cells if cell.cell_type == "code" for call in comparisons_outside_asserts(cell.source)]
+    assert not printed, f"assert these comparisons instead of printing them: {printed}"
+
+
+def test_the_comparison_check_catches_a_printed_match():
+    assert comparisons_outside_asserts('print("the same:", np.allclose(a, b))') == ["np.allclose(a, b)"]
+    assert comparisons_outside_asserts('assert np.allclose(a, b), "differ"') == []
