@@ -32,7 +32,21 @@ def categorizer():
     keras.utils.set_random_seed(0)
     model = models.build_text_model(titles, len(CLASSES))
     model.fit(models.string_tensor(titles), labels, epochs=30, verbose=0)
-    return serving.Categorizer(model, CLASSES, text_threshold=0.6, sub_category_of=SUB_CATEGORY,
+    return serving.Categorizer(model, CLASSES, threshold=0.6, sub_category_of=SUB_CATEGORY,
+                               master_category_of=MASTER_CATEGORY)
+
+
+@pytest.fixture(scope="module")
+def fusion_categorizer(categorizer):
+    """A fusion model as notebook 05 builds it (an untrained CNN: these listings' photos are
+    plain colours), its head fitted on the titles alone."""
+    from workshop_utils import models
+
+    image_model = models.build_image_model(len(CLASSES), seed=0)
+    fusion = models.build_fusion_model(categorizer.model, image_model)
+    features = models.listing_features(fusion, TITLES * 5, None)
+    fusion.get_layer(models.FUSION_HEAD).fit(features, np.array([1, 1, 0, 0, 2, 2] * 5), epochs=40, verbose=0)
+    return serving.Categorizer(fusion, CLASSES, threshold=0.6, sub_category_of=SUB_CATEGORY,
                                master_category_of=MASTER_CATEGORY)
 
 
@@ -53,7 +67,7 @@ def test_demo_answer_gives_the_top_three_and_the_decision(categorizer):
 
 
 def test_demo_answer_sends_an_unsure_listing_to_review(categorizer):
-    unsure = serving.Categorizer(categorizer.text_model, CLASSES, text_threshold=0.9999999,
+    unsure = serving.Categorizer(categorizer.model, CLASSES, threshold=0.9999999,
                                  sub_category_of=SUB_CATEGORY, master_category_of=MASTER_CATEGORY)
     suggestions, verdict = serving.demo_answer(unsure, "Nike Men Black")
     assert len(suggestions) == 3 and verdict.startswith("**Sent to review**")
@@ -66,17 +80,21 @@ def test_demo_answer_explains_a_title_it_cannot_read(categorizer, title, reason)
     assert suggestions == {} and "Sent to review" in verdict and reason in verdict
 
 
-def test_demo_answer_survives_a_missing_or_damaged_photo(categorizer, tmp_path):
-    # A categorizer with a photo model reads the photo; a bad one falls back to the title alone.
-    with_photos = serving.Categorizer(categorizer.text_model, CLASSES, text_threshold=0.6,
-                                      fusion_model=object(), sub_category_of=SUB_CATEGORY,
-                                      master_category_of=MASTER_CATEGORY)
+def test_demo_answer_survives_a_missing_or_damaged_photo(fusion_categorizer, tmp_path):
+    assert fusion_categorizer.reads_photos
     damaged = tmp_path / "damaged.jpg"
     damaged.write_bytes(jpeg_bytes()[:200])
     for photo, words in ((str(tmp_path / "missing.jpg"), "There is no file"), (str(damaged), "damaged")):
-        suggestions, verdict = serving.demo_answer(with_photos, "Titan Women Gold Watch", photo)
+        suggestions, verdict = serving.demo_answer(fusion_categorizer, "Titan Women Gold Watch", photo)
         assert list(suggestions)[0] == "Watches"
         assert "title only" in verdict and words in verdict
+
+
+def test_a_good_photo_is_read_with_the_title(fusion_categorizer, tmp_path):
+    photo = tmp_path / "watch.jpg"
+    photo.write_bytes(jpeg_bytes())
+    suggestions, verdict = serving.demo_answer(fusion_categorizer, "Titan Women Gold Watch", str(photo))
+    assert len(suggestions) == 3 and "title and photo" in verdict and "Note" not in verdict
 
 
 @pytest.mark.browser

@@ -1,4 +1,5 @@
-"""Command line: python -m workshop_utils {download,notebooks,repoint,slides} ..."""
+"""Command line: python -m workshop_utils COMMAND ... (download, notebooks, repoint, colab-constraints,
+minimum-constraints, slides)."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,21 @@ def repoint(arguments) -> None:
     print(f"Badges and install lines now point at {arguments.repository} ({len(changed)} notebook files rewritten).")
 
 
+def colab_constraints(arguments) -> None:
+    from . import constraints
+
+    out = constraints.write_colab_constraints(Path(arguments.freeze), Path(arguments.out))
+    pinned = len(constraints.read_constraints(out))
+    print(f"Wrote {out}: {pinned} packages at Colab's versions. Commit it with the freeze it came from.")
+
+
+def minimum_constraints(arguments) -> None:
+    from . import constraints
+
+    out = constraints.write_minimum_constraints(Path(arguments.out))
+    print(f"Wrote {out}: every runtime requirement at its declared floor.")
+
+
 def slides(arguments) -> None:
     import time
 
@@ -69,6 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     fork = commands.add_parser("repoint", help="point badges and install lines at another repository")
     fork.add_argument("repository", help="GitHub OWNER/NAME")
     fork.set_defaults(run=repoint)
+    colab = commands.add_parser("colab-constraints",
+                                help="write constraints/colab.txt from Colab's published pip freeze")
+    colab.add_argument("freeze", help="the freeze file, e.g. constraints/colab-freeze.txt")
+    colab.add_argument("--out", default=str(Path("constraints") / "colab.txt"), help="default: %(default)s")
+    colab.set_defaults(run=colab_constraints)
+    floors = commands.add_parser("minimum-constraints",
+                                 help="write constraints/minimum.txt: every runtime requirement at its floor")
+    floors.add_argument("--out", default=str(Path("constraints") / "minimum.txt"), help="default: %(default)s")
+    floors.set_defaults(run=minimum_constraints)
     present = commands.add_parser("slides", help="build the slide decks (slides/*.ipynb) to reveal.js HTML")
     present.add_argument("--out", default=None, help="folder for the HTML (default: slides/_build in the checkout)")
     present.add_argument("--offline", action="store_true",

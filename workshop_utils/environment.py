@@ -14,17 +14,21 @@ import numpy as np
 
 from .errors import WorkshopError
 
-# Lower bounds the notebooks are written for (Colab's stack is above all of them).
+# The floors of pyproject.toml's requirements (tests/test_colab.py holds the two equal). CI runs the
+# unit tests and notebook 04 with exactly these installed (.venv-minimum), so each is known to work.
 MINIMUM_VERSIONS = {
-    "tensorflow": "2.16",
-    "keras": "3.0",
+    "tensorflow": "2.16.1",  # the first TensorFlow with Keras 3
+    "keras": "3.8",  # RandomContrast(value_range=...) in images.augmentation
     "numpy": "1.26",
     "pandas": "2.1",
     "scikit-learn": "1.4",
     "nltk": "3.8",
     "matplotlib": "3.8",
-    "pyarrow": "14.0",
-    "pillow": "10.0",
+    "pyarrow": "14",
+    "pillow": "10",
+    "tqdm": "4.64",
+    "nbformat": "5.9",
+    "ipython": "7.34",  # Colab's: google-colab requires ipython==7.34.0
 }
 # tensorflow may be installed as one of these distributions.
 TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos")
@@ -128,6 +132,7 @@ def set_seeds(seed: int, deterministic_ops: bool) -> None:
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
+    forget_keras_global_generator()
     if deterministic_ops:
         # Exact repeatability costs speed and some GPU kernels have no deterministic
         # version, so this is switched on for CPU runs only.
@@ -136,6 +141,20 @@ def set_seeds(seed: int, deterministic_ops: bool) -> None:
         except Exception as error:  # older TensorFlow or already initialised
             warnings.warn(f"Could not switch on deterministic ops ({error}); results may vary slightly.",
                           stacklevel=2)
+
+
+def forget_keras_global_generator() -> None:
+    """Keras before 3.13 keeps the generator behind unseeded `keras.random` calls across
+    `set_random_seed`, so those numbers did not repeat; drop it, as Keras 3.13 does, and it is
+    made again from the new seed. (Private Keras names: on a Keras without them, do nothing.)"""
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+
+        name = getattr(seed_generator, "GLOBAL_SEED_GENERATOR", "global_seed_generator")  # a constant in newer Keras
+        global_state.set_global_attribute(name, None)
+    except (ImportError, AttributeError):
+        pass
 
 
 def show_short_errors() -> None:

@@ -1,0 +1,206 @@
+"""Notebook 06: its checks accept the solutions and name the usual mistakes; the serving helpers
+(calibration, answering one level up, batch scoring of odd rows) do what the notebook says."""
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workshop_utils import serving
+from workshop_utils.errors import ExerciseNotDone, WorkshopError
+from workshop_utils.exercises import nb06
+
+
+def reasons(exercise, *arguments):
+    return exercise.reason(*arguments)
+
+
+# ---------------------------------------------------------------- the checks
+def solution_top_k(probabilities, y_true, k):
+    top = np.argsort(-probabilities, axis=1)[:, :k]
+    return float((top == y_true[:, None]).any(axis=1).mean())
+
+
+def solution_threshold(confidence, correct, target):
+    order = np.argsort(-confidence, kind="stable")
+    ranked = confidence[order]
+    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    cut_here = np.r_[ranked[1:] < ranked[:-1], True]
+    good = np.flatnonzero((accuracy >= target) & cut_here)
+    if len(good) == 0:
+        return float(np.nextafter(ranked[0], 2.0))
+    return float(ranked[good.max()])
+
+
+def test_q1_top_k():
+    assert reasons(nb06.q1, solution_top_k) is None
+    assert "least" in reasons(nb06.q1, lambda p, y, k: solution_top_k(-p, y, k))
+    assert "mistakes" in reasons(nb06.q1, lambda p, y, k: 1 - solution_top_k(p, y, k))
+    assert "function itself" in reasons(nb06.q1, 0.99)
+
+
+def test_q1_unfinished_function_says_not_done():
+    def blank(probabilities, y_true, k):
+        raise NotImplementedError("Exercise not done yet")
+
+    with pytest.raises(ExerciseNotDone):
+        nb06.q1(blank)
+
+
+def test_q2_temperature():
+    scan = pd.DataFrame({"temperature": [0.5, 1.0, 1.3, 2.0], "calibration NLL": [0.4, 0.2, 0.15, 0.3]})
+    assert reasons(nb06.q2, 1.3, scan) is None
+    assert "highest" in reasons(nb06.q2, 0.5, scan)
+    assert "leaves the probabilities" in reasons(nb06.q2, 1.0, scan)
+
+
+def test_q3_threshold_accepts_the_solution_and_catches_the_usual_slips():
+    assert reasons(nb06.q3, solution_threshold) is None
+
+    def ignores_ties(confidence, correct, target):
+        order = np.argsort(-confidence, kind="stable")
+        accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+        good = np.flatnonzero(accuracy >= target)
+        return float(confidence[order][good.max()]) if len(good) else 2.0
+
+    assert "only" in reasons(nb06.q3, ignores_ties)  # a tie lets in listings below the target
+    too_strict = reasons(nb06.q3, lambda c, r, t: float(np.max(c)))
+    assert "lower threshold" in too_strict or "only" in too_strict
+    assert "accepts no listing" in reasons(nb06.q3, lambda c, r, t: 2.0)
+
+
+def test_reference_threshold_never_cuts_a_tie():
+    confidence = np.array([0.9, 0.9, 0.9, 0.8])
+    correct = np.array([True, True, False, True])
+    # The first two alone are 100% right, but a threshold of 0.9 accepts all three (67%).
+    assert nb06.reference_threshold(confidence, correct, 0.99) > 0.9
+    assert nb06.reference_threshold(confidence, correct, 0.6) == 0.8
+
+
+def test_q4_costs():
+    costs = pd.DataFrame({"threshold": [0.5, 0.7, 0.9, 0.99], "sent to review": [0, 10, 40, 200],
+                          "wrong and accepted": [20, 8, 3, 0]})
+    # totals with review 1, error 25: 500, 210, 115, 200
+    assert reasons(nb06.q4, 0.9, costs, 1.0, 25.0) is None
+    assert "swapped" in reasons(nb06.q4, 0.5, costs, 1.0, 25.0)
+    assert reasons(nb06.q4, 0.99, costs, 1.0, 25.0) is not None
+
+
+def test_q5_membership():
+    classes = ["Jeans", "Shirts", "Tshirts"]
+    subs = ["Bottomwear", "Topwear"]
+    parent = {"Jeans": "Bottomwear", "Shirts": "Topwear", "Tshirts": "Topwear"}
+    right = np.array([[1, 0], [0, 1], [0, 1]], dtype=float)
+    assert reasons(nb06.q5, right, classes, subs, parent) is None
+    assert "transposed" in reasons(nb06.q5, right.T, classes, subs, parent)
+    assert "wrong sub-category" in reasons(nb06.q5, right[[1, 0, 2]], classes, subs, parent)
+
+
+# ---------------------------------------------------------------- serving: the maths
+CLASSES = ["Jeans", "Shirts", "Tshirts", "Watches"]
+SUB = {"Jeans": "Bottomwear", "Shirts": "Topwear", "Tshirts": "Topwear", "Watches": "Watches"}
+MASTER = {"Bottomwear": "Apparel", "Topwear": "Apparel", "Watches": "Accessories"}
+
+
+def test_temperature_keeps_the_ranking_and_softens():
+    probabilities = np.array([[0.90, 0.05, 0.03, 0.02], [0.4, 0.3, 0.2, 0.1]])
+    soft = serving.calibrate(probabilities, 2.0)
+    assert np.allclose(soft.sum(axis=1), 1)
+    assert (soft.argsort(axis=1) == probabilities.argsort(axis=1)).all()
+    assert soft[0, 0] < 0.90 and np.allclose(serving.calibrate(probabilities, 1.0), probabilities)
+
+
+def test_answer_one_level_up():
+    probabilities = np.array([
+        [0.95, 0.02, 0.02, 0.01],   # sure of the leaf
+        [0.05, 0.48, 0.46, 0.01],   # unsure Shirts/Tshirts, sure of Topwear (0.94)
+        [0.45, 0.25, 0.25, 0.05],   # unsure of every sub-category, sure of Apparel (0.95)
+        [0.30, 0.10, 0.10, 0.50],   # unsure everywhere: review
+    ])
+    answers = serving.answer_with_hierarchy(probabilities, CLASSES, SUB, MASTER, threshold=0.9)
+    assert answers["level"].tolist() == ["leaf", "sub-category", "master category", "review"]
+    assert answers["answer"].tolist()[:3] == ["Jeans", "Topwear", "Apparel"] and answers["answer"][3] is None
+    assert np.allclose(answers["probability"][:3], [0.95, 0.94, 0.95])
+
+
+# ---------------------------------------------------------------- serving: a real (tiny) model
+@pytest.fixture(scope="module")
+def categorizer():
+    import keras
+
+    from workshop_utils import models
+
+    titles = ["Levis Men Blue Jeans", "Spykar Women Black Jeans", "Arrow Men White Shirt", "Van Heusen Men Shirt",
+              "Nike Men Blue Tshirt", "Puma Women Tshirt", "Titan Men Watch", "Fastrack Women Gold Watch"] * 4
+    keras.utils.set_random_seed(0)
+    model = models.build_text_model(titles, len(CLASSES))
+    model.fit(models.string_tensor(titles), np.tile(np.repeat([0, 1, 2, 3], 2), 4), epochs=40, verbose=0)
+    return serving.Categorizer(model, CLASSES, temperature=1.0, threshold=0.7, sub_category_of=SUB,
+                               master_category_of=MASTER)
+
+
+ODD_ROWS = pd.DataFrame({"title": ["Levis Men Blue Jeans", "", None, "   ", "👖👖 🔥", "Джинсы мужские", "男士牛仔裤",
+                                   "Jeans " * 2000, "Titan\nMen\tWatch"],
+                         "photo": ["", "", "", "", "", "", "", "", "no/such/photo.jpg"]})
+
+
+def test_odd_rows_each_get_a_row_and_a_reason(categorizer):
+    scored = categorizer.score(ODD_ROWS, progress=False)
+    assert len(scored) == len(ODD_ROWS) and (scored.index == ODD_ROWS.index).all()
+    first, *odd = scored.to_dict("records")
+    assert first["suggestion_1"] == "Jeans" and first["decision"] == "auto-accept" and first["reason"] == ""
+    for row in odd[:3]:
+        assert row["reason"] == "the title is empty" and row["decision"] == "review" and row["suggestion_1"] is None
+    for row in odd[3:6]:
+        assert "vocabulary" in row["reason"] and row["decision"] == "review"
+    long_title = odd[6]
+    assert "cut to its first 300 characters" in long_title["reason"] and long_title["suggestion_1"] == "Jeans"
+    assert odd[7]["suggestion_1"] == "Watches"  # tabs and newlines are only spaces
+
+
+def test_score_csv_writes_suggestions_and_review_queue(categorizer, tmp_path):
+    source = tmp_path / "listings.csv"
+    ODD_ROWS.to_csv(source, index=False)
+    summary = serving.score_csv(categorizer, source, tmp_path / "out.csv", tmp_path / "review.csv", progress=False)
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    review = pd.read_csv(tmp_path / "review.csv", keep_default_na=False)
+    assert len(out) == len(ODD_ROWS) == summary["listings"]
+    assert len(review) == summary["to review"] == (out["decision"] == "review").sum() >= 6
+    assert summary["auto-accepted"] + summary["to review"] == len(ODD_ROWS)
+
+
+def test_a_csv_without_titles_is_one_clear_sentence(categorizer, tmp_path):
+    source = tmp_path / "listings.csv"
+    pd.DataFrame({"name": ["Levis Men Blue Jeans"]}).to_csv(source, index=False)
+    with pytest.raises(WorkshopError, match="no 'title' column"):
+        serving.score_csv(categorizer, source, tmp_path / "out.csv", tmp_path / "review.csv", progress=False)
+
+
+def test_ten_thousand_titles_in_well_under_thirty_seconds(categorizer):
+    titles = pd.DataFrame({"title": np.random.default_rng(0).choice(ODD_ROWS["title"].fillna(""), 10_000)})
+    start = time.perf_counter()
+    scored = categorizer.score(titles, progress=False)
+    assert len(scored) == 10_000 and time.perf_counter() - start < 30
+
+
+def test_fusion_model_titles_only_path_matches_the_full_model(categorizer):
+    """Titles without photos skip the CNN; the probabilities are those of the whole fusion model
+    with missing photos, and a row with a photo is read with it."""
+    from PIL import Image
+
+    from workshop_utils import models
+
+    fusion = models.build_fusion_model(categorizer.model, models.build_image_model(len(CLASSES), seed=0))
+    with_photos = serving.Categorizer(fusion, CLASSES, threshold=0.7, sub_category_of=SUB, master_category_of=MASTER)
+    titles = ["Levis Men Blue Jeans", "Titan Men Watch", "Nike Tshirt"]
+    fast, source = with_photos.probabilities(titles)
+    full = fusion.predict({"title": models.string_tensor(titles), "image": models.missing_photos(3)}, verbose=0)
+    assert np.allclose(fast, full, atol=1e-6) and (source == "title only").all()
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (250, 250, 250)).save(buffer, format="JPEG")
+    photo, note = with_photos.read_photo(buffer.getvalue())
+    _, source = with_photos.probabilities(titles, [photo, None, None])
+    assert note == "" and source.tolist() == ["title and photo", "title only", "title only"]

@@ -1,0 +1,153 @@
+"""Checks for 06_put_the_model_to_work. Every expected value is computed from the inputs."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..checks import exercise
+
+
+def _close(value, expected) -> bool:
+    return math.isclose(float(value), float(expected), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def reference_top_k_accuracy(probabilities, y_true, k: int) -> float:
+    top = np.argsort(-np.asarray(probabilities), axis=1, kind="stable")[:, :k]
+    return float((top == np.asarray(y_true)[:, None]).any(axis=1).mean())
+
+
+def reference_threshold(confidence, correct, target: float) -> float:
+    """The lowest confidence threshold whose accepted listings (confidence >= threshold) are at
+    least `target` correct; 1.0 above every confidence when no threshold reaches it."""
+    confidence, correct = np.asarray(confidence, dtype="float64"), np.asarray(correct, dtype=bool)
+    order = np.argsort(-confidence, kind="stable")
+    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    # Only cut between different confidences: listings with the same confidence go together.
+    last_of_value = np.r_[confidence[order][1:] != confidence[order][:-1], True]
+    good = np.flatnonzero((accuracy >= target) & last_of_value)
+    return float(confidence[order][good.max()]) if len(good) else float(np.nextafter(confidence.max(), 2.0))
+
+
+@exercise("q1",
+          hint="np.argsort(-probabilities, axis=1)[:, :k] gives each row's k best classes; a row counts "
+               "as right when y_true is among them: compare with y_true[:, None] and use .any(axis=1)",
+          solution="def top_k_accuracy(probabilities, y_true, k):\n"
+                   "    top = np.argsort(-probabilities, axis=1)[:, :k]\n"
+                   "    return float((top == y_true[:, None]).any(axis=1).mean())")
+def q1(function):
+    if not callable(function):
+        return "give the function itself (top_k_accuracy, no brackets)"
+    rng = np.random.default_rng(6)
+    probabilities = rng.dirichlet(np.ones(7), size=200)
+    y_true = rng.integers(0, 7, size=200)
+    for k in (1, 3, 5, 7):
+        got, expected = function(probabilities, y_true, k), reference_top_k_accuracy(probabilities, y_true, k)
+        if not _close(got, expected):
+            if k == 1 and _close(got, 1 - expected):
+                return "that is the share of mistakes; return the share of rows where the true class is in the top k"
+            if _close(got, reference_top_k_accuracy(-probabilities, y_true, k)):
+                return "those are the k *least* likely classes: sort the probabilities from high to low"
+            return f"with k={k} your function gives {float(got):.4f}, the true class is in the top {k} " \
+                   f"for {expected:.4f} of the rows"
+    return None
+
+
+@exercise("q2",
+          hint="the best temperature is the one with the lowest negative log-likelihood on the calibration "
+               "listings: find the row of `scan` where it is smallest",
+          solution='answer = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])')
+def q2(answer, scan):
+    expected = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])
+    if _close(answer, expected):
+        return None
+    if _close(answer, scan.loc[scan["calibration NLL"].idxmax(), "temperature"]):
+        return "that temperature has the highest NLL (the worst fit); we want the lowest"
+    if _close(answer, 1.0):
+        return "a temperature of 1 leaves the probabilities as they are; read the scan"
+    return f"{float(answer):g} is not the temperature with the lowest calibration NLL in the scan"
+
+
+@exercise("q3",
+          hint="sort the listings by confidence, highest first; the accuracy of the first n is "
+               "np.cumsum(correct) / np.arange(1, n + 1); keep the longest prefix whose accuracy reaches the "
+               "target and that does not cut a group of equal confidences, and return the confidence of its "
+               "last listing",
+          solution="def choose_threshold(confidence, correct, target):\n"
+                   "    order = np.argsort(-confidence, kind=\"stable\")\n"
+                   "    ranked = confidence[order]\n"
+                   "    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)\n"
+                   "    # a threshold accepts every listing at least as confident: cut only after the last of a tie\n"
+                   "    cut_here = np.r_[ranked[1:] < ranked[:-1], True]\n"
+                   "    good = np.flatnonzero((accuracy >= target) & cut_here)\n"
+                   "    if len(good) == 0:\n"
+                   "        return float(np.nextafter(ranked[0], 2.0))  # above every confidence: accept nothing\n"
+                   "    return float(ranked[good.max()])")
+def q3(function):
+    if not callable(function):
+        return "give the function itself (choose_threshold, no brackets)"
+    rng = np.random.default_rng(60)
+    confidence = np.sort(rng.uniform(0.3, 1.0, size=400))[::-1]
+    correct = rng.uniform(size=400) < confidence  # a calibrated toy model
+    shuffle = rng.permutation(400)
+    cases = [(confidence, correct, 0.99), (confidence, correct, 0.95), (confidence, correct, 0.8),
+             (confidence[shuffle], correct[shuffle], 0.9),
+             (np.round(confidence, 1), correct, 0.9),  # ties: a threshold takes all of a tie or none
+             (confidence, np.zeros(400, dtype=bool), 0.9)]  # nothing is ever right: accept nothing
+    for conf, right, target in cases:
+        got = float(function(np.asarray(conf), np.asarray(right), target))
+        expected = reference_threshold(conf, right, target)
+        accepted = conf >= got
+        if not accepted.any() and conf.max() >= expected and right.any():
+            return f"your threshold {got:.4f} accepts no listing, though {expected:.4f} keeps {target:.0%} accuracy"
+        if accepted.any() and right[accepted].mean() < target:
+            return (f"with target {target:.0%} your threshold {got:.4f} accepts listings that are only "
+                    f"{right[accepted].mean():.2%} correct")
+        if not _close(got, expected):
+            return (f"with target {target:.0%} a lower threshold ({expected:.4f}) also keeps the accepted "
+                    f"listings {target:.0%} correct and sends fewer to review; yours is {got:.4f}")
+    return None
+
+
+@exercise("q4",
+          hint="for each threshold the cost is review_cost x (listings sent to review) + error_cost x (wrong "
+               "listings accepted); pick the row of `costs` with the lowest total",
+          solution='costs["total cost"] = (REVIEW_COST * costs["sent to review"]\n'
+                   '                       + ERROR_COST * costs["wrong and accepted"])\n'
+                   'answer = float(costs.loc[costs["total cost"].idxmin(), "threshold"])')
+def q4(answer, costs, review_cost, error_cost):
+    total = review_cost * costs["sent to review"] + error_cost * costs["wrong and accepted"]
+    expected = float(costs.loc[total.idxmin(), "threshold"])
+    if _close(answer, expected):
+        return None
+    swapped = error_cost * costs["sent to review"] + review_cost * costs["wrong and accepted"]
+    if _close(answer, costs.loc[swapped.idxmin(), "threshold"]):
+        return "the two costs are swapped: a review costs REVIEW_COST, a wrong accepted listing ERROR_COST"
+    if _close(answer, costs["threshold"].max()):
+        return "that threshold sends almost everything to review; count what the reviews cost"
+    return f"{float(answer):g} is not the threshold with the lowest total cost in the table"
+
+
+@exercise("q5",
+          hint="one row per class (in the order of `classes`), one column per sub-category (in the order of "
+               "`sub_categories`); a 1 where the class belongs to the sub-category: "
+               "np.array([[sub_category_of[c] == s for s in sub_categories] for c in classes], dtype=float)",
+          solution="membership = np.array([[sub_category_of[name] == sub for sub in sub_categories]\n"
+                   "                       for name in classes], dtype=float)")
+def q5(membership, classes, sub_categories, sub_category_of):
+    expected = np.array([[sub_category_of[name] == sub for sub in sub_categories] for name in classes], dtype=float)
+    membership = np.asarray(membership, dtype=float)
+    if membership.shape == expected.T.shape and membership.shape != expected.shape:
+        return f"the shape is transposed: one row per class ({len(classes)}), one column per sub-category " \
+               f"({len(sub_categories)})"
+    if membership.shape != expected.shape:
+        return f"the matrix should have shape {expected.shape}, yours has {membership.shape}"
+    if not np.allclose(membership.sum(axis=1), 1):
+        return "every class belongs to exactly one sub-category: each row holds a single 1"
+    if not np.array_equal(membership, expected):
+        wrong = int((membership != expected).any(axis=1).sum())
+        return f"{wrong} classes sit under the wrong sub-category; use sub_category_of[class]"
+    return None
+
+
+EXERCISES = [q1, q2, q3, q4, q5]
