@@ -201,7 +201,7 @@ def confusion_matrix_chart(y_true, y_pred, classes, shown=None, title: str | Non
 
 
 # ---------------------------------------------------------------- notebook 06: calibration and review
-def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None):
+def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None, figsize=(6, 6)):
     """Accuracy against confidence, in `bins` equal-width bins of the top probability.
 
     `runs`: {"name": (probabilities, true labels)}, one line per entry. A calibrated model
@@ -209,7 +209,7 @@ def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None):
     many listings fall in each bin (most sit near 1.0)."""
     import numpy as np
 
-    figure, (axis, counts) = plt.subplots(2, 1, figsize=(6, 6), sharex=True, height_ratios=[3, 1])
+    figure, (axis, counts) = plt.subplots(2, 1, figsize=figsize, sharex=True, height_ratios=[3, 1])
     axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="calibrated")
     edges = np.linspace(0, 1, bins + 1)
     width = 1 / bins / (len(runs) + 1)
@@ -236,7 +236,7 @@ def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None):
 
 
 def coverage_curve(probabilities, y_true, threshold: float | None = None, target: float | None = None,
-                   title: str | None = None):
+                   title: str | None = None, figsize=(7, 4)):
     """For every confidence threshold: the share of listings accepted without review (coverage)
     and the accuracy on those accepted. Marks `threshold` and the accuracy `target` when given."""
     import numpy as np
@@ -247,7 +247,7 @@ def coverage_curve(probabilities, y_true, threshold: float | None = None, target
     order = np.argsort(-confidence, kind="stable")
     coverage = np.arange(1, len(order) + 1) / len(order)
     accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
-    figure, axis = plt.subplots(figsize=(7, 4))
+    figure, axis = plt.subplots(figsize=figsize)
     axis.plot(coverage, accuracy, color="tab:blue")
     if target is not None:
         axis.axhline(target, color="tab:red", linestyle="--", linewidth=1, label=f"target accuracy {target:.0%}")
