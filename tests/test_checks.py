@@ -82,3 +82,13 @@ def test_strict_mode_makes_a_wrong_answer_fail(monkeypatch):
     monkeypatch.setenv("WORKSHOP_STRICT_CHECKS", "1")
     with pytest.raises(AssertionError, match="fails its own check"):
         forty_two(41)
+
+
+def test_a_function_that_fails_is_named_as_the_cause(capsys):
+    def broken(scores):
+        return scores.nope
+
+    calls_it = checks.Exercise("q3", lambda answer: answer(1), "hint", "solution")
+    calls_it(broken)
+    printed = capsys.readouterr().out
+    assert "calling your function on the check's example raised AttributeError" in printed

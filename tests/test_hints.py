@@ -563,3 +563,17 @@ def test_a_blank_names_its_exercise_and_raises_exercise_not_done():
     student = notebooks.blank_source(source, "t")
     assert 'raise workshop_utils.ExerciseNotDone("q3 is not done yet' in student
     assert all(len(line) <= 100 for line in student.splitlines()), "fits a projected Colab screen"
+
+
+def test_a_blank_shows_one_line_in_a_notebook(tmp_path):
+    """The blank of notebook 01's q4 (a cell-level block), run in a kernel as a learner would."""
+    from nbclient import NotebookClient
+
+    blank = next(source for source in blank_cells("01") if "check.q4(" in source)
+    setup = "import workshop_utils\nimport workshop_utils.environment\nworkshop_utils.environment.show_short_errors()"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(blank)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    error = notebook.cells[1].outputs[0]
+    assert error.output_type == "error" and error.ename == "ExerciseNotDone"
+    assert error.traceback == ["ExerciseNotDone: q4 is not done yet: replace this line with your code."]

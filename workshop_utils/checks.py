@@ -40,7 +40,9 @@ class Exercise:
             return self.test(answer, *context)
         except NotImplementedError:  # an answer function whose blank is still there
             raise self.not_done() from None
-        except Exception as error:  # a wrong type of answer should not crash the check
+        except Exception as error:  # a wrong type of answer, or a function that fails, must not crash the check
+            if callable(answer):
+                return f"calling your function on the check's example raised {type(error).__name__}: {error}"
             return f"your answer ({describe(answer)}) could not be checked: {type(error).__name__}: {error}"
 
     def not_done(self) -> ExerciseNotDone:
