@@ -10,8 +10,9 @@
     python3 tasks.py benchmark   time and peak memory of loading the data and of each notebook
 
 Environments live in .venv/ (lab and slides: Colab's versions from constraints/colab.txt, or the
-newest releases with --latest), .venv-colab/ (Colab's versions) and .venv-latest/ (the newest
-releases) for the tests. Each is rebuilt only when its inputs change.
+newest releases with --latest), .venv-colab/ (Colab's versions), .venv-latest/ (the newest
+releases) and .venv-minimum/ (the declared floors, constraints/minimum.txt) for the tests. Each is
+rebuilt only when its inputs change.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 COLAB_CONSTRAINTS = ROOT / "constraints" / "colab.txt"
+MINIMUM_CONSTRAINTS = ROOT / "constraints" / "minimum.txt"
 SHARED = ROOT.parent / "shared"
 
 
@@ -153,9 +155,14 @@ def test() -> None:
     failures = []
     colab = environment(".venv-colab", "dev,slides", COLAB_CONSTRAINTS)
     latest = environment(".venv-latest", "dev,slides", upgrade=True)
+    minimum = environment(".venv-minimum", "dev,slides", MINIMUM_CONSTRAINTS)
     for label, python, selection in (
         ("Colab's versions: unit tests and every solution notebook", colab, []),
         ("newest releases: unit tests", latest, ["-m", "not notebooks and not browser"]),
+        # The floors pyproject.toml declares are true: the oldest allowed Keras, TensorFlow, NumPy,
+        # pandas... run the unit tests and notebook 04, which builds, trains and saves every text model.
+        ("declared minimum versions: unit tests and notebook 04", minimum,
+         ["-m", "not browser", "tests", "solutions/04_build_train_evaluate.ipynb"]),
     ):
         print(f"\n=== {label} ===", flush=True)
         report = subprocess.run([str(python), "-m", "pytest", *selection], cwd=ROOT)

@@ -146,3 +146,50 @@ def test_pip_plans_no_change_to_colabs_packages():
     assert plan.returncode == 0, plan.stderr
     changes = {item["metadata"]["name"]: item["metadata"]["version"] for item in json.loads(plan.stdout)["install"]}
     assert changes == {}, "pip would install or replace these on Colab"
+
+
+# ---------------------------------------------------------------- freezing the helper for the day
+
+
+def test_repoint_with_a_ref_freezes_every_install_line_and_badge(tmp_path, monkeypatch):
+    import shutil
+
+    import nbformat
+
+    from workshop_utils import config, notebooks
+
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "workshop_utils").mkdir()
+    shutil.copy(ROOT / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    monkeypatch.setattr(config, "REPOSITORY", config.REPOSITORY)  # both restored after the test
+    monkeypatch.setattr(config, "BRANCH", config.BRANCH)
+    repository = config.REPOSITORY
+    notebooks.build(tmp_path)  # the copies as the generator writes them with today's settings
+    before = {path: path.read_text() for path in tmp_path.rglob("*") if path.is_file()}
+    notebooks.repoint(repository, tmp_path, ref="v2026.12")
+    settings = (tmp_path / "workshop_utils" / "config.py").read_text()
+    assert 'BRANCH = "v2026.12"' in settings and f'REPOSITORY = "{repository}"' in settings
+    paths = sorted((tmp_path / "solutions").glob("*.ipynb")) + sorted((tmp_path / "notebooks").glob("*.ipynb"))
+    assert len(paths) >= 12
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        setup = [cell.source for cell in notebook.cells if "setup" in cell.metadata.get("tags", [])]
+        assert f'"workshop-utils @ git+https://github.com/{repository}@v2026.12"' in setup[0], path.name
+        assert f"github/{repository}/blob/v2026.12/" in notebook.cells[0].source, path.name
+        assert "@main" not in path.read_text() and "/blob/main/" not in path.read_text(), path.name
+    readme = (tmp_path / "README.md").read_text()
+    assert "/blob/main/notebooks" not in readme and f"{repository}/blob/v2026.12/notebooks/00_setup_check" in readme
+    # Back to the branch after the day: every file is what it was.
+    notebooks.repoint(repository, tmp_path, ref="main")
+    assert {path: path.read_text() for path in tmp_path.rglob("*") if path.is_file()} == before
+
+
+def test_a_ref_that_git_refuses_changes_nothing(tmp_path):
+    from workshop_utils import notebooks
+
+    for ref in ("v1..2", "-rf", "tag with space"):
+        with pytest.raises(ValueError, match="not a git branch, tag or commit"):
+            notebooks.repoint("someone/fork", tmp_path, ref=ref)
+    assert list(tmp_path.iterdir()) == []

@@ -38,8 +38,12 @@ def notebooks(arguments) -> None:
 def repoint(arguments) -> None:
     from . import notebooks as generator
 
-    changed = generator.repoint(arguments.repository)
-    print(f"Badges and install lines now point at {arguments.repository} ({len(changed)} notebook files rewritten).")
+    try:
+        changed = generator.repoint(arguments.repository, ref=arguments.ref)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    target = f"{generator.config.REPOSITORY}@{generator.config.BRANCH}"
+    print(f"Badges and install lines now point at {target} ({len(changed)} notebook files rewritten).")
 
 
 def colab_constraints(arguments) -> None:
@@ -84,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     generate.set_defaults(run=notebooks)
     fork = commands.add_parser("repoint", help="point badges and install lines at another repository")
     fork.add_argument("repository", help="GitHub OWNER/NAME")
+    fork.add_argument("--ref", default=None,
+                      help="a tag or commit (or branch) to install the helper from and open the notebooks at, "
+                           "e.g. the workshop day's tag v2026.12 (default: keep the current one, main)")
     fork.set_defaults(run=repoint)
     colab = commands.add_parser("colab-constraints",
                                 help="write constraints/colab.txt from Colab's published pip freeze")

@@ -26,6 +26,8 @@ SOLUTION_LINE = re.compile(
     r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+# A branch, tag or commit as git and Colab's github/ URLs accept it.
+GIT_REF = re.compile(r"(?!-)(?!.*\.\.)[\w./-]+(?<![./])")
 CHECK_CALL = re.compile(r"\bcheck\.(?P<name>\w+)\(")
 
 
@@ -198,18 +200,25 @@ def build(root: Path = config.CHECKOUT_DIR) -> list[Path]:
     return changed
 
 
-def repoint(repository: str, root: Path = config.CHECKOUT_DIR) -> list[Path]:
-    """Point badges and install lines at another GitHub repository (a fork): OWNER/NAME."""
+def repoint(repository: str, root: Path = config.CHECKOUT_DIR, ref: str | None = None) -> list[Path]:
+    """Point badges and install lines at another GitHub repository (a fork): OWNER/NAME; with `ref`,
+    at a tag or commit instead of the branch, which freezes the helper a learner installs."""
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
         raise ValueError(f"{repository!r} is not a GitHub repository name such as owner/name.")
-    previous = config.REPOSITORY
+    previous, previous_ref = config.REPOSITORY, config.BRANCH
+    ref = ref or previous_ref
+    if not GIT_REF.fullmatch(ref):
+        raise ValueError(f"{ref!r} is not a git branch, tag or commit such as v2026.12 or main.")
     settings = root / "workshop_utils" / "config.py"
     text = settings.read_text(encoding="utf-8")
     text = re.sub(r'^REPOSITORY = ".*"$', f'REPOSITORY = "{repository}"', text, count=1, flags=re.M)
+    text = re.sub(r'^BRANCH = ".*"$', f'BRANCH = "{ref}"', text, count=1, flags=re.M)
     settings.write_text(text, encoding="utf-8")
-    config.REPOSITORY = repository
+    config.REPOSITORY, config.BRANCH = repository, ref
     changed = build(root)
     readme = root / "README.md"
     if readme.exists():
-        readme.write_text(readme.read_text(encoding="utf-8").replace(previous, repository), encoding="utf-8")
+        text = readme.read_text(encoding="utf-8")
+        text = text.replace(f"{previous}/blob/{previous_ref}/", f"{repository}/blob/{ref}/")  # the badges
+        readme.write_text(text.replace(previous, repository), encoding="utf-8")
     return changed
