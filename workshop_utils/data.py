@@ -192,8 +192,7 @@ def download(shard: Shard, destination: Path, *, retries: int = 3, retry_wait: f
         for attempt in range(1, retries + 1):
             # Said at once: a silent server would otherwise look like a frozen notebook.
             print(f"Downloading {shard.filename} from {host}: waiting for the server "
-                  f"(attempt {attempt} of {retries}, at most {timeout:.0f} s of silence)...",
-                  file=sys.stderr, flush=True)
+                  f"(attempt {attempt} of {retries}, at most {timeout:.0f} s of silence)...", flush=True)
             try:
                 fetch_to(shard.url, partial, timeout=timeout, progress=progress,
                          description=f"{shard.filename[:14]} ({attempt}/{retries})")
