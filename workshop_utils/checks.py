@@ -143,10 +143,10 @@ def describe(answer) -> str:
 def wrong_type(answer, wanted: str) -> str:
     """The reason for an answer of the wrong type, naming the usual mix-up behind it."""
     if answer is None:
-        return (f"your answer is None, not {wanted}: did the line print its result instead of giving it "
-                "(answer = print(...)), or does a function miss its return?")
+        return (f"your answer is None, not {wanted}: a line that prints its result (answer = print(...)), "
+                "or a function without a return, gives None")
     if isinstance(answer, str):
-        if as_number(_number_in(answer)) is not None:
+        if _number_in(answer) is not None:
             return f"give {wanted} as a number, not as text: drop the quotes around {answer!r}"
         return f"give {wanted}, not a string ({answer[:40]!r})"
     return f"give {wanted}, not {describe(answer)}"
@@ -163,7 +163,7 @@ def number_slip(value: float, expected: float) -> str | None:
     """Names the near misses of a numeric answer: a fraction for a count, or a rounded value."""
     if isinstance(expected, (int, np.integer)):
         if not float(value).is_integer():
-            return f"a count is a whole number, and {value:g} is not one (where did a fraction slip in?)"
+            return f"a count is a whole number, and {value:g} is not one"
         return None
     for decimals in range(7):
         rounded = round(float(expected), decimals)
