@@ -341,3 +341,16 @@ def test_image_dataset_names_a_truncated_jpeg_before_training():
     photos[2] = photos[2][: len(photos[2]) - 200]
     with pytest.raises(ImageDecodeError, match="position 2: the photo file is damaged: it is cut short"):
         images.image_dataset(photos, [0, 1, 0, 1], batch_size=2)
+
+
+def test_shards_whose_columns_do_not_fit_together_are_one_sentence(tiny_copy, clean_environment):
+    import pyarrow.parquet as pq
+
+    folder, shards = tiny_copy
+    path = folder / "data" / shards[1].filename
+    table = pq.read_table(path)
+    pq.write_table(table.set_column(table.schema.get_field_index("year"), "year", table.column("year").cast("int32")),
+                   path)
+    with pytest.raises(CorruptDataError, match="do not fit together") as raised:
+        data.load_products(folder, shards=shards)
+    assert one_sentence(str(raised.value)) and "delete" not in str(raised.value).lower()

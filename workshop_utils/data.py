@@ -379,7 +379,11 @@ def load_products(data_dir: str | Path | None = None, *, with_images: bool = Tru
     wanted = [name for name in COLUMN_NAMES if with_images or name != "image"]
     tables = [read_shard(path, wanted) for path in paths]
     check_distinct_ids(tables, paths)
-    table = pa.concat_tables(tables)
+    try:
+        table = pa.concat_tables(tables)
+    except pa.ArrowInvalid as error:  # same columns, other types: not files of one mirror
+        raise CorruptDataError(f"The files {', '.join(path.name for path in paths)} do not fit together "
+                               f"({first_line(error)}); {damaged_file_advice(paths[-1])}.") from None
     expected = sum(shard.rows for shard in shards)
     if table.num_rows != expected:
         raise CorruptDataError(f"The data holds {table.num_rows:,} rows instead of {expected:,}; "
