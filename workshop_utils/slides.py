@@ -61,22 +61,79 @@ class Deck:
 
 
 # ---------------------------------------------------------------- the look of the figures
+# Colour-blind-safe colours (Okabe and Ito, "Color Universal Design", 2008), in the order the
+# decks use them; a chart that contrasts lines or bars also varies their style or labels them.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+# 14 pt at 100 dpi is 19.4 px when a figure is shown at its own size on a 1280 x 720 slide.
+FONT_PT = 14
+
+
 def figure_style() -> None:
-    """One look for every figure in the decks: large text, no clutter, crisp on a projector."""
+    """One look for every figure in the decks: large text, no clutter, crisp on a projector.
+    Each figure shown also carries alt text and the size of its smallest text (see describe)."""
     import matplotlib.pyplot as plt
     from IPython import get_ipython
 
-    shell = get_ipython()
-    if shell is not None:
-        shell.run_line_magic("matplotlib", "inline")
-        shell.run_line_magic("config", "InlineBackend.figure_formats = ['retina']")
     plt.rcParams.update({
-        "figure.figsize": (9, 4.2), "figure.dpi": 100, "savefig.dpi": 100,
-        "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13,
+        "figure.figsize": (10, 4.6), "figure.dpi": 100, "savefig.dpi": 100,
+        "font.size": FONT_PT, "axes.titlesize": FONT_PT + 2, "axes.labelsize": FONT_PT,
+        "xtick.labelsize": FONT_PT, "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT,
+        "figure.titlesize": FONT_PT + 2,
         "axes.spines.top": False, "axes.spines.right": False,
-        "axes.prop_cycle": plt.cycler(color=["#1f6fb4", "#e8743b", "#2ca25f", "#9a60b4", "#c9302c", "#7f7f7f"]),
+        "axes.prop_cycle": plt.cycler(color=OKABE_ITO),
         "figure.constrained_layout.use": True,
     })
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.run_line_magic("matplotlib", "inline")
+    shell.run_line_magic("config", "InlineBackend.figure_formats = ['retina']")
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    draw = png.lookup_by_type(Figure)
+    png.for_type(Figure, lambda figure: described(figure, draw))
+
+
+def described(figure, draw):
+    """The PNG of a figure (from `draw`), its metadata extended by describe(figure)."""
+    drawn = draw(figure)
+    data, metadata = drawn if isinstance(drawn, tuple) else (drawn, {})
+    return data, {**(metadata or {}), **describe(figure)}
+
+
+def visible_texts(figure) -> list:
+    """The text a figure draws: titles, labels, tick labels, legends, annotations."""
+    texts = list(figure.texts) + [text for legend in figure.legends for text in legend.get_texts()]
+    for axes in figure.axes:
+        if not axes.get_visible():
+            continue
+        texts += [axes.title, axes._left_title, axes._right_title, *axes.texts]
+        texts += [cell.get_text() for table in axes.tables for cell in table.get_celld().values()]
+        if axes.get_legend() is not None:
+            texts += axes.get_legend().get_texts()
+        if axes.axison:
+            for axis in (axes.xaxis, axes.yaxis):
+                if axis.get_visible():
+                    texts += [axis.label, *axis.get_ticklabels(), *axis.get_ticklabels(minor=True)]
+    return [text for text in texts if text.get_visible() and text.get_text().strip()]
+
+
+def describe(figure) -> dict:
+    """Alt text (the figure's titles and labels, or its words) and the size of its smallest
+    text in pixels when the figure is shown at its own size."""
+    texts = visible_texts(figure)
+    smallest = min((text.get_fontsize() for text in texts), default=None)
+    headings = [text.get_text() for axes in figure.axes for text in (axes.title, axes.xaxis.label, axes.yaxis.label)
+                if text in texts]
+    own = [text.get_text() for text in figure.texts if text in texts]  # suptitle and figure text
+    words = own + headings or [text.get_text() for text in texts]
+    unique = list(dict.fromkeys(" ".join(word.split()) for word in words))
+    alt = "Figure: " + "; ".join(unique) if unique else "Figure"
+    result = {"alt": alt if len(alt) <= 400 else alt[:397] + "..."}
+    if smallest is not None:
+        result["smallest_text_px"] = round(smallest * figure.dpi / 72, 1)
+    return result
 
 
 # ---------------------------------------------------------------- finding the decks
@@ -207,9 +264,24 @@ def exporter(urls: dict[str, str]):
     settings.SlidesExporter.reveal_theme = "white"
     settings.SlidesExporter.reveal_transition = "none"
     settings.SlidesExporter.reveal_number = "c/t"
+    settings.SlidesExporter.reveal_width = "1280"  # 16:9: a projector shows no side bars
+    settings.SlidesExporter.reveal_height = "720"
     for option, value in urls.items():
         setattr(settings.SlidesExporter, option, value)
     return SlidesExporter(config=settings)
+
+
+def title_figures(notebook) -> None:
+    """Start each figure's alt text with its slide's title, so a screen reader says where it is."""
+    title = ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and slide_type(cell) in ("slide", "subslide"):
+            heading = re.search(r"^#{1,3} +(.+)$", cell.source, re.M)
+            title = heading.group(1).strip() if heading else ""
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("image/png")
+            if "image/png" in output.get("data", {}) and meta is not None and title:
+                meta["alt"] = f"{title}. {meta.get('alt', 'Figure')}"
 
 
 def build_deck(source: Path, out: Path, urls: dict[str, str]) -> Deck:
@@ -218,6 +290,7 @@ def build_deck(source: Path, out: Path, urls: dict[str, str]) -> Deck:
     started = time.perf_counter()
     notebook = nbformat.read(source, as_version=4)
     execute(notebook, source.stem)
+    title_figures(notebook)
     body, _ = exporter(urls).from_notebook_node(notebook, resources={"metadata": {"name": source.stem}})
     target = out / f"{source.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
