@@ -210,8 +210,11 @@ ARGUMENTS = {
     "04.q6": lambda f: (f.classes,),
     "05.q1": lambda f: (f.batch_size, f.image_size), "05.q2": lambda f: (f.n_photos, f.image_size),
     "05.q3": lambda f: (f.conv_layer,), "05.q4": lambda f: (f.scan,), "05.q5": lambda f: (f.fusion_model,),
-    "05.q6": lambda f: (f.comparison,),
+    "05.q6": lambda f: (f.comparison,), "05.q7": lambda f: (LISTINGS,),
 }
+# Notebook 05's test listings as short_title reads them: title, gender, colour (NaN when missing).
+LISTINGS = pd.DataFrame({"title": ["Puma Men Black Running Shoes", "Titan Women Silver Watch", "Levis 501 Jeans"],
+                         "gender": ["Men", "Women", "Men"], "colour": ["Black", "Silver", np.nan]})
 
 
 # -------------------------------------------------------------------------------------- answers
@@ -436,6 +439,15 @@ HINTS = [
     ("05.q6", SLIP, lambda f: "macro F1", 'answer "macro" or "weighted"'),
     ("05.q6", TYPE, lambda f: None, "None"),
     ("05.q6", TYPE, lambda f: f.comparison.loc["macro average"], "not a Series"),
+    ("05.q7", RIGHT, lambda f: lambda title, gender, colour: " ".join(
+        title.split()[:1] + [value for value in (gender, colour) if isinstance(value, str)]), None),
+    ("05.q7", SLIP, lambda f: lambda title, gender, colour: f"{title.split()[0]} {gender} {colour}", "NaN"),
+    ("05.q7", SLIP, lambda f: lambda title, gender, colour: f"{title.split()[-1]} {gender} {colour}",
+     "first word"),
+    ("05.q7", SLIP, lambda f: lambda title, gender, colour: " ".join(
+        [title.split()[0]] + [value for value in (colour, gender) if isinstance(value, str)]), "order"),
+    ("05.q7", TYPE, lambda f: None, "None"),
+    ("05.q7", TYPE, lambda f: "Puma Men Black", "not a string"),
 ]
 
 

@@ -234,3 +234,71 @@ def test_a_failed_download_is_reported_not_raised(monkeypatch):
     monkeypatch.setattr(keras.applications, "MobileNetV2", refuse)
     backbone, message = images.pretrained_backbone()
     assert backbone is None and "download failed (URL fetch failure: connection reset)" in message
+
+
+# ---------------------------------------------------------------- pretrained weights for a day without internet
+@pytest.fixture
+def weights_server(tmp_path):
+    """A local HTTP server on 127.0.0.1 serving a stand-in for the MobileNetV2 weights file."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / images.weights_filename()).write_bytes(b"HDF5 stand-in " * 1000)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", served
+    server.shutdown()
+
+
+def test_save_pretrained_weights_fetches_the_file_keras_would(weights_server, tmp_path):
+    base_url, served = weights_server
+    saved = images.save_pretrained_weights(tmp_path / "kit" / "weights", base_url=base_url)
+    assert saved.name == "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5"
+    assert saved.read_bytes() == (served / saved.name).read_bytes()
+    with pytest.raises(OSError):
+        images.save_pretrained_weights(tmp_path / "elsewhere", base_url=base_url + "missing/")
+    assert not list((tmp_path / "elsewhere").iterdir()), "a failed download leaves no file behind"
+
+
+def test_download_command_puts_the_weights_next_to_the_data(weights_server, tmp_path, capsys, monkeypatch):
+    from workshop_utils import __main__ as command_line
+
+    base_url, _ = weights_server
+    monkeypatch.delenv("WORKSHOP_OFFLINE", raising=False)
+    path = command_line.save_weights(tmp_path / "kit" / "fashion-product-images-small", base_url=base_url)
+    assert path == tmp_path / "kit" / "fashion-product-images-small" / "weights" / images.weights_filename()
+    assert command_line.save_weights(tmp_path / "other", base_url=base_url + "missing/") is None
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert "Saved the pretrained image weights" in printed[0] and "from scratch" in printed[1]
+
+
+def test_the_notebook_finds_the_weights_in_the_local_copy_with_no_network(tmp_path, monkeypatch):
+    """Offline, a weights file saved by `download --to DIR` is loaded from disk (no download tried)."""
+    import keras
+
+    dataset = tmp_path / "fashion-product-images-small"
+    (dataset / "weights").mkdir(parents=True)
+    (dataset / "weights" / images.weights_filename()).write_bytes(b"weights")
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(dataset))
+    monkeypatch.setenv("WORKSHOP_OFFLINE", "1")
+    monkeypatch.setattr(images, "online", lambda *args, **kwargs: pytest.fail("the network was tried"))
+    asked = {}
+    monkeypatch.setattr(keras.applications, "MobileNetV2", lambda **options: asked.update(options) or "backbone")
+    backbone, message = images.pretrained_backbone()
+    assert backbone == "backbone" and message is None
+    assert asked["weights"] == str(dataset / "weights" / images.weights_filename())
+    assert asked["include_top"] is False and asked["input_shape"] == (96, 96, 3)
+
+
+def test_shifted_photos_repeat_their_own_edge_not_white():
+    """Clothes are often photographed on grey or colour (notebook 02): a shift must not paint
+    a white strip that no real photo has."""
+    augment = images.augmentation(seed=0, translation=0.3, contrast=0.0)
+    grey = np.full((8, 40, 30, 3), 0.4, dtype="float32")
+    shifted = np.asarray(augment(grey, training=True))
+    np.testing.assert_allclose(shifted, 0.4, atol=1e-5)

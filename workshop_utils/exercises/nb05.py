@@ -118,7 +118,7 @@ def q4(answer, scan):
           hint="only the head trains: the BatchNormalization layer trains 2 numbers per feature (its "
                "moving mean and variance are not trained), then each Dense layer has inputs x units "
                "weights plus one bias per unit",
-          solution="features = 128 + 128                    # text features + image features\n"
+          solution="features = 128 + 128 + 1                # title features + photo features + has_photo\n"
                    "batch_norm = 2 * features               # gamma and beta\n"
                    "hidden = features * 256 + 256\n"
                    "output = 256 * len(splits.classes) + len(splits.classes)\n"
@@ -163,4 +163,33 @@ def q6(answer, comparison):
             f"{gain[answer.strip().lower()]:+.3f}")
 
 
-EXERCISES = [q1, q2, q3, q4, q5, q6]
+@exercise("q7",
+          hint="keep the title's first word, then the gender, then the colour, joined by single spaces; "
+               "a missing gender or colour is NaN (a float, not a string): leave it out",
+          solution="def short_title(title, gender, colour):\n"
+                   "    words = title.split()[:1] + [value for value in (gender, colour) if isinstance(value, str)]\n"
+                   "    return \" \".join(words)")
+def q7(answer, products):
+    from ..splits import short_title
+
+    if not callable(answer):
+        return wrong_type(answer, "a function short_title(title, gender, colour)")
+    rows = list(zip(products["title"], products["gender"], products["colour"]))[:200]
+    rows.append(("Levis Men Blue Jeans", "Men", float("nan")))  # a listing without a colour
+    for title, gender, colour in rows:
+        expected, got = short_title(title, gender, colour), answer(title, gender, colour)
+        if got == expected:
+            continue
+        if not isinstance(got, str):
+            return f"short_title{(title, gender, colour)!r} gave {type(got).__name__}, not one string of words"
+        if "nan" in got.lower().split() and "nan" not in expected.lower().split():
+            return f"{got!r}: a missing colour is NaN; leave it out instead of writing it"
+        if sorted(got.split()) == sorted(expected.split()):
+            return f"{got!r}: the words are right, the order is not (first word, gender, colour)"
+        if got.split()[:1] != expected.split()[:1]:
+            return f"{got!r} for {title!r}: start with the title's first word, {expected.split()[0]!r}"
+        return f"short_title{(title, gender, colour)!r} gave {got!r}; the rule gives {expected!r}"
+    return None
+
+
+EXERCISES = [q1, q2, q3, q4, q5, q6, q7]
