@@ -95,11 +95,12 @@ def tensorflow_start_up_log_hidden():
         return
     try:
         sys.stderr.flush()
+        caught = tempfile.TemporaryFile()
         saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to borrow
+    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to borrow, no temporary file
         yield
         return
-    with tempfile.TemporaryFile() as caught:
+    with caught:
         os.dup2(caught.fileno(), 2)
         try:
             yield
