@@ -9,6 +9,11 @@ import pandas as pd
 from .data import decode_image
 from .errors import ImageDecodeError
 
+# Colour-blind-safe colours (Okabe and Ito, "Color Universal Design", 2008): blue, orange,
+# bluish green, reddish purple, vermillion, sky blue, yellow, black. Lines and bars that must
+# be told apart also differ in style, hatching or a label, never in colour alone.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+
 
 def product_grid(products: pd.DataFrame, columns: int = 6, caption: str = "title",
                  title: str | None = None, width: int = 22):
@@ -80,8 +85,7 @@ def training_curves(histories: dict, title: str | None = None):
     """Loss and accuracy per epoch, training (dashed) and validation (solid), for one or more
     models: {"name": keras History or its .history dict}."""
     figure, (loss_axis, accuracy_axis) = plt.subplots(1, 2, figsize=(11, 3.8))
-    colours = plt.get_cmap("tab10").colors
-    for (name, history), colour in zip(histories.items(), colours):
+    for (name, history), colour in zip(histories.items(), OKABE_ITO):
         logs = getattr(history, "history", history)
         epochs = range(1, len(logs["loss"]) + 1)
         for axis, metric in ((loss_axis, "loss"), (accuracy_axis, "accuracy")):
@@ -150,18 +154,82 @@ def captioned_grid(products: pd.DataFrame, captions, columns: int = 6, title: st
 
 
 def f1_change_chart(change: pd.Series, title: str | None = None, xlabel: str = "change in F1"):
-    """One horizontal bar per class: green where the change is positive, red where negative.
-    Classes with no change are left out (their count is given in the title)."""
+    """One horizontal bar per class: solid blue where the change is positive, hatched vermillion
+    where negative (told apart without colour too). Classes with no change are left out (their
+    count is given in the title)."""
+    from matplotlib.patches import Patch
+
     changed = change[change.round(4) != 0].sort_values()
     unchanged = len(change) - len(changed)
     figure, axis = plt.subplots(figsize=(8, max(2.5, 0.28 * len(changed) + 1.2)))
-    colours = ["tab:green" if value > 0 else "tab:red" for value in changed]
-    axis.barh([str(name) for name in changed.index], changed.to_numpy(), color=colours)
+    up, down = OKABE_ITO[0], OKABE_ITO[4]
+    bars = axis.barh([str(name) for name in changed.index], changed.to_numpy(),
+                     color=[up if value > 0 else down for value in changed])
+    for bar, value in zip(bars, changed):
+        if value < 0:
+            bar.set_hatch("//")
+            bar.set_edgecolor("white")
+    if len(changed):
+        axis.legend(handles=[Patch(color=up, label="higher F1"), Patch(facecolor=down, hatch="//", edgecolor="white",
+                                                                      label="lower F1")], loc="best")
     axis.axvline(0, color="black", linewidth=0.8)
     axis.set_xlabel(xlabel)
     axis.grid(axis="x", alpha=0.3)
     heading = title or "Change in F1 per class"
     axis.set_title(f"{heading}\n({unchanged} classes unchanged, not shown)" if unchanged else heading)
+    figure.tight_layout()
+    return figure
+
+
+def photo_effect_chart(change: pd.Series, support: pd.Series, min_support: int = 20, title: str | None = None,
+                       xlabel: str = "change in F1"):
+    """Like f1_change_chart, with each class's test products in its label ("Jackets (23)"), and
+    classes with fewer than `min_support` of them drawn in light grey: there one product moves
+    F1 by 1/min_support or more, so their bars are mostly noise."""
+    from matplotlib.patches import Patch
+
+    changed = change[change.round(4) != 0].sort_values()
+    unchanged = len(change) - len(changed)
+    figure, axis = plt.subplots(figsize=(8.5, max(2.5, 0.3 * len(changed) + 1.4)))
+    up, down, few = OKABE_ITO[0], OKABE_ITO[4], "#BBBBBB"
+    labels = [f"{name} ({int(support[name])})" for name in changed.index]
+    small = [support[name] < min_support for name in changed.index]
+    colours = [few if is_small else (up if value > 0 else down) for value, is_small in zip(changed, small)]
+    bars = axis.barh(labels, changed.to_numpy(), color=colours)
+    for bar, value in zip(bars, changed):
+        if value < 0:
+            bar.set_hatch("//")
+            bar.set_edgecolor("white")
+    for label, is_small in zip(axis.get_yticklabels(), small):
+        label.set_color("#777777" if is_small else "black")
+    axis.legend(handles=[Patch(color=up, label="higher F1"),
+                         Patch(facecolor=down, hatch="//", edgecolor="white", label="lower F1"),
+                         Patch(color=few, label=f"under {min_support} test products")], loc="lower right")
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_xlabel(xlabel)
+    axis.grid(axis="x", alpha=0.3)
+    heading = title or "Change in F1 per class (test products in brackets)"
+    axis.set_title(f"{heading}\n({unchanged} classes unchanged, not shown)" if unchanged else heading)
+    figure.tight_layout()
+    return figure
+
+
+def full_vs_short_chart(accuracy: pd.DataFrame, title: str | None = None):
+    """Grouped bars: one group per model (rows of `accuracy`), one bar per kind of title (its
+    columns, e.g. "full titles", "short titles"), each bar labelled with its value."""
+    import numpy as np
+
+    figure, axis = plt.subplots(figsize=(8, 4))
+    width = 0.8 / len(accuracy.columns)
+    positions = np.arange(len(accuracy))
+    for number, (column, hatch) in enumerate(zip(accuracy.columns, ["", "//", "..", "xx"])):
+        bars = axis.bar(positions + (number - (len(accuracy.columns) - 1) / 2) * width, accuracy[column],
+                        width, label=column, color=OKABE_ITO[number], hatch=hatch, edgecolor="white")
+        axis.bar_label(bars, fmt="%.2f", padding=2, fontsize=10)
+    axis.set_xticks(positions, accuracy.index)
+    axis.set(ylabel="test accuracy", ylim=(0, 1.12), title=title or "Full titles and short titles")
+    axis.legend(loc="upper left", ncols=len(accuracy.columns))
+    axis.grid(axis="y", alpha=0.3)
     figure.tight_layout()
     return figure
 

@@ -61,9 +61,6 @@ class Deck:
 
 
 # ---------------------------------------------------------------- the look of the figures
-# Colour-blind-safe colours (Okabe and Ito, "Color Universal Design", 2008), in the order the
-# decks use them; a chart that contrasts lines or bars also varies their style or labels them.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 # 14 pt at 100 dpi is 19.4 px when a figure is shown at its own size on a 1280 x 720 slide.
 FONT_PT = 14
 
@@ -73,6 +70,8 @@ def figure_style() -> None:
     Each figure shown also carries alt text and the size of its smallest text (see describe)."""
     import matplotlib.pyplot as plt
     from IPython import get_ipython
+
+    from .plots import OKABE_ITO  # colour-blind-safe, in the order the decks use them
 
     plt.rcParams.update({
         "figure.figsize": (10, 4.6), "figure.dpi": 100, "savefig.dpi": 100,
