@@ -299,7 +299,8 @@ def reliability_diagram(runs: dict, bins: int = 10, title: str | None = None, fi
     counts.set_yscale("log")
     counts.set_xlabel("confidence (the top probability)")
     counts.set_ylabel("listings")
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
+        figure.tight_layout()
     return figure
 
 
@@ -330,5 +331,6 @@ def coverage_curve(probabilities, y_true, threshold: float | None = None, target
     if target is not None or threshold is not None:
         axis.legend(loc="lower left")
     axis.set_title(title or "Coverage against accuracy: accept fewer listings, make fewer mistakes")
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
+        figure.tight_layout()
     return figure
