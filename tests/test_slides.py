@@ -37,6 +37,8 @@ TOPICS = {
                                 "confusion matrix", "Error analysis", "Predict", "Take-aways"],
     "05_image_branch_and_fusion": ["tensors", "Augmentation", "convolution", "CNN", "Text, image, fusion",
                                    "Fusion, two ways", "next", "Take-aways"],
+    "06_put_the_model_to_work": ["suggestion box", "Calibration", "Temperature scaling", "review threshold",
+                                 "long tail", "One level up", "Score a batch", "demo app", "Take-aways"],
 }
 
 
