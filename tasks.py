@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up and run the workshop with nothing but Python 3.10+ installed.
+"""Set up and run the workshop with nothing but Python 3.10 to 3.13 installed.
 
     python3 tasks.py lab [--latest] [jupyter options]
                                  create .venv and open JupyterLab (notebooks/ first); options such as
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent
 COLAB_CONSTRAINTS = ROOT / "constraints" / "colab.txt"
 MINIMUM_CONSTRAINTS = ROOT / "constraints" / "minimum.txt"
 SHARED = ROOT.parent / "shared"
+NEWEST_PYTHON_WITH_TENSORFLOW = (3, 13)  # PyPI has no TensorFlow wheel for a newer Python yet
 
 
 def run(*command: str | Path, **options) -> None:
@@ -73,6 +74,10 @@ def offline_data_defaults() -> None:
 
 def lab_environment(latest: bool) -> Path:
     """.venv for JupyterLab and the slide build: Colab's versions (what learners get), or the newest."""
+    if sys.version_info[:2] > NEWEST_PYTHON_WITH_TENSORFLOW:
+        sys.exit(f"TensorFlow has no release for Python {sys.version_info[0]}.{sys.version_info[1]} yet: run "
+                 f"this with Python 3.10 to {'.'.join(map(str, NEWEST_PYTHON_WITH_TENSORFLOW))} "
+                 "(e.g. python3.12 tasks.py lab).")
     if latest:
         return environment(".venv", "lab,slides", upgrade=True)
     return environment(".venv", "lab,slides", COLAB_CONSTRAINTS)

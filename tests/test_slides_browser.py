@@ -131,7 +131,7 @@ def deck_names():
 def test_every_slide_fits_the_projector(measured, name):
     problems = [f"slide {slide['number']} ({slide['title']!r}): {item['element']} lies {item['px']} px outside"
                 for slide in measured[name] for item in slide["outside"][:3]]
-    assert not problems, f"{name}: content outside the 1280 x 720 slide:\n" + "\n".join(problems)
+    assert not problems, f"{name}: content outside the slide (1280 x 720):\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", deck_names())

@@ -124,3 +124,12 @@ def test_slides_runs_the_build_in_the_lab_environment_with_the_data_defaults(tas
         tasks.main()
     assert stopped.value.code == 0
     assert ran == ["data defaults", ["/env/bin/python", "-m", "workshop_utils", "slides", "--offline", "00"]]
+
+
+def test_a_python_without_tensorflow_wheels_is_one_sentence(tasks, monkeypatch):
+    monkeypatch.setattr(tasks.sys, "version_info", (3, 14, 0, "final", 0))
+    monkeypatch.setattr(tasks, "environment", lambda *args, **options: pytest.fail("must not start pip"))
+    monkeypatch.setattr(sys, "argv", ["tasks.py", "lab"])
+    with pytest.raises(SystemExit) as stopped:
+        tasks.main()
+    assert str(stopped.value).startswith("TensorFlow has no release for Python 3.14 yet")
