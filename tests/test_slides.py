@@ -181,3 +181,14 @@ def test_offline_deck_renders_in_headless_chromium(tmp_path):
     with Image.open(screenshot) as image:
         assert image.size == (1280, 720)
         assert not_blank(image), "the rendered slide is blank"
+
+
+def test_figure_alt_text_starts_with_its_slide_title():
+    notebook = nbformat.v4.new_notebook()
+    figure = nbformat.v4.new_output("display_data", data={"image/png": "iVBO"},
+                                    metadata={"image/png": {"alt": "Figure: loss = -log(p)"}})
+    notebook.cells = [nbformat.v4.new_markdown_cell("## Loss: how wrong is one prediction?",
+                                                    metadata={"slideshow": {"slide_type": "slide"}}),
+                      nbformat.v4.new_code_cell("plot()", outputs=[figure])]
+    slides.title_figures(notebook)
+    assert figure.metadata["image/png"]["alt"] == "Loss: how wrong is one prediction? Figure: loss = -log(p)"

@@ -280,7 +280,8 @@ def title_figures(notebook) -> None:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             meta = output.get("metadata", {}).get("image/png")
             if "image/png" in output.get("data", {}) and meta is not None and title:
-                meta["alt"] = f"{title}. {meta.get('alt', 'Figure')}"
+                stop = "" if title[-1] in ".?!:" else "."
+                meta["alt"] = f"{title}{stop} {meta.get('alt', 'Figure')}"
 
 
 def build_deck(source: Path, out: Path, urls: dict[str, str]) -> Deck:
