@@ -22,6 +22,7 @@ def test_results_are_merged_into_one_file(tmp_path, monkeypatch):
     assert set(saved) == {"text (embedding)", "fusion (model)"}
     assert saved["text (embedding)"]["notebook"] == "04_x" and saved["text (embedding)"]["accuracy"] == 1.0
     assert saved["fusion (model)"]["per_class_f1"] == {"a": pytest.approx(2 / 3), "b": 0.0}
+    assert saved["fusion (model)"]["per_class_support"] == {"a": 1, "b": 1}, "the slides grey out small classes"
     assert not list(tmp_path.glob("*.tmp")), "no temporary file is left behind"
 
 

@@ -36,10 +36,13 @@ def on_short_titles(model_name: str) -> str:
 TEXT_MODEL_SHORT = on_short_titles(TEXT_MODEL)
 LATE_FUSION_SHORT = on_short_titles(LATE_FUSION)
 FUSION_MODEL_SHORT = on_short_titles(FUSION_MODEL)
+# Notebook 05's "before": the fusion head fitted on the training rows' full listings only.
+FUSION_BEFORE = "fusion (model, head fitted on full training listings only)"
+FUSION_BEFORE_SHORT = on_short_titles(FUSION_BEFORE)
 
 MODEL_NAMES = (MAJORITY_BASELINE, TFIDF_LOGISTIC_BASELINE, TFIDF_DENSE, TEXT_EMBEDDING_04,
                TEXT_MODEL, IMAGE_CNN, IMAGE_TRANSFER, LATE_FUSION, FUSION_MODEL,
-               TEXT_MODEL_SHORT, LATE_FUSION_SHORT, FUSION_MODEL_SHORT)
+               TEXT_MODEL_SHORT, LATE_FUSION_SHORT, FUSION_MODEL_SHORT, FUSION_BEFORE, FUSION_BEFORE_SHORT)
 
 # Notebook 06 scores the model it puts to work (the fusion model of notebook 05, reloaded) three more ways.
 TOP_3 = ", top 3"                    # right when the true class is among the three suggestions
@@ -67,7 +70,8 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
     """Compute the test scores of one model and, when WORKSHOP_RESULTS (or `path`) names
     a JSON file, merge them into it under `model_name`. Returns the notebook and the scores.
     With `class_names` (label i is class_names[i]) the file's entry also holds `per_class_f1`
-    (the slides draw it); it is left out of the returned dict, which a notebook shows as a table."""
+    and `per_class_support` (test products per class; the slides draw them); they are left out
+    of the returned dict, which a notebook shows as a table."""
     if not any(kind in model_name for kind in MODEL_KINDS):
         raise ValueError(f"The model name {model_name!r} should say what the model reads: "
                          f"include one of {', '.join(MODEL_KINDS)}.")
@@ -78,6 +82,8 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
 
         per_class = f1_score(y_true, y_pred, labels=range(len(class_names)), average=None, zero_division=0)
         entry["per_class_f1"] = {name: float(value) for name, value in zip(class_names, per_class)}
+        support = np.bincount(y_true, minlength=len(class_names))
+        entry["per_class_support"] = {name: int(count) for name, count in zip(class_names, support)}
     path = Path(path) if path is not None else settings.results_path()
     if path is not None:
         results = json.loads(path.read_text()) if path.exists() and path.stat().st_size else {}
@@ -87,7 +93,7 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
         with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
             json.dump(results, handle, indent=2, sort_keys=True)
         os.replace(handle.name, path)
-    return {key: value for key, value in entry.items() if key != "per_class_f1"}
+    return {key: value for key, value in entry.items() if not key.startswith("per_class_")}
 
 
 # ---------------------------------------------------------------- tables for error analysis
