@@ -130,10 +130,10 @@ def q4(answer, costs, review_cost, error_cost):
 
 @exercise("q5",
           hint="one row per class (in the order of `classes`), one column per sub-category (in the order of "
-               "`sub_categories`); a 1 where the class belongs to the sub-category: "
-               "np.array([[sub_category_of[c] == s for s in sub_categories] for c in classes], dtype=float)",
-          solution="membership = np.array([[sub_category_of[name] == sub for sub in sub_categories]\n"
-                   "                       for name in classes], dtype=float)")
+               "`sub_categories`); a 1 where the class belongs to the sub-category: a nested list "
+               "comprehension comparing sub_category_of[name] with each sub-category, then np.array(..., dtype=float)",
+          solution="answer = np.array([[sub_category_of[name] == sub for sub in sub_categories]\n"
+                   "                   for name in classes], dtype=float)")
 def q5(membership, classes, sub_categories, sub_category_of):
     expected = np.array([[sub_category_of[name] == sub for sub in sub_categories] for name in classes], dtype=float)
     membership = np.asarray(membership, dtype=float)
