@@ -248,3 +248,60 @@ def test_the_image_model_keeps_mixed_precision_to_itself():
     assert model.get_layer("conv_1").dtype_policy.name == "mixed_float16"
     assert model.get_layer("probabilities").dtype_policy.name == "float32"
     assert keras.config.dtype_policy().name == before, "the global policy must not leak into later models"
+
+
+NOTEBOOK_05 = ROOT / "solutions" / "05_image_branch_and_fusion.ipynb"
+
+
+def cells_of_05(tag: str) -> str:
+    notebook = nbformat.read(NOTEBOOK_05, as_version=4)
+    sources = [cell.source for cell in notebook.cells if tag in cell.metadata.get("tags", [])]
+    assert sources, f"no cell of {NOTEBOOK_05.name} is tagged {tag!r}"
+    return "\n\n".join(sources)
+
+
+def test_notebook_05_builds_the_same_image_model_as_the_helper():
+    from workshop_utils import images
+
+    namespace = {"keras": keras, "images": images}
+    exec(compile(cells_of_05("image-model"), str(NOTEBOOK_05), "exec"), namespace)  # noqa: S102
+    from_notebook = namespace["build_cnn"](5, 0)
+    from_helper = models.build_image_model(5, seed=0)
+    assert architecture(from_notebook) == architecture(from_helper)
+    assert from_notebook.count_params() == from_helper.count_params()
+
+
+def test_notebook_05_builds_the_same_fusion_model_as_the_helper(trained):
+    from workshop_utils import images
+
+    _, text_model, image_model, _, _ = trained
+    namespace = {"keras": keras, "images": images, "models": models, "text_model": text_model,
+                 "image_model": image_model, "classes": ["a", "b", "c"], "config": type("Config", (), {"seed": 0})()}
+    exec(compile(cells_of_05("fusion-model"), str(NOTEBOOK_05), "exec"), namespace)  # noqa: S102
+    from_helper = models.build_fusion_model(text_model, image_model)
+    assert architecture(namespace["fusion_model"].get_layer(models.FUSION_HEAD)) == \
+        architecture(from_helper.get_layer(models.FUSION_HEAD))
+    assert [layer.name for layer in namespace["fusion_model"].layers] == [layer.name for layer in from_helper.layers]
+    assert namespace["fusion_model"].count_params() == from_helper.count_params()
+
+
+def test_the_transfer_model_of_notebook_05_trains_one_step():
+    """CI has no pretrained weights (offline): the same model with random weights (weights=None)
+    must build, compile and take a training step, so the cell cannot rot unseen."""
+    from workshop_utils import images
+
+    namespace = {"keras": keras, "images": images}
+    exec(compile(cells_of_05("transfer-model"), str(NOTEBOOK_05), "exec"), namespace)  # noqa: S102
+    backbone = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None,
+                                              pooling="avg")
+    model = namespace["build_transfer_model"](backbone, 4, 0)
+    assert not backbone.trainable and model.get_layer("image_features").units == 128
+    photos = np.random.default_rng(0).random((8, *images.IMAGE_SIZE, 3)).astype("float32")
+    labels = np.arange(8) % 4
+    before = [weight.numpy().copy() for weight in model.trainable_weights]
+    loss = model.train_on_batch(photos, labels)
+    loss = loss[0] if isinstance(loss, (list, tuple)) else loss
+    assert np.isfinite(loss)
+    after = [weight.numpy() for weight in model.trainable_weights]
+    assert any(not np.allclose(old, new) for old, new in zip(before, after)), "the head learned"
+    assert model.predict(photos, verbose=0).shape == (8, 4)

@@ -16,9 +16,27 @@ def download(arguments) -> None:
     dataset = data.save_local_copy(folder, arguments.data_dir)
     nltk_folder = stopwords.save_stopwords(folder / "nltk_data")
     print(f"Saved the data to {dataset} and NLTK stopwords to {nltk_folder}.")
+    save_weights(dataset)
     print("To use them with no network, set before starting Jupyter:")
     print(f"  export WORKSHOP_DATA_DIR={dataset}")
     print(f"  export NLTK_DATA={nltk_folder}")
+
+
+def save_weights(dataset: Path, base_url: str | None = None) -> Path | None:
+    """Notebook 05's pretrained image weights, next to the data: found there with no network."""
+    from . import config, images
+
+    if config.offline():
+        print("Pretrained weights not fetched (WORKSHOP_OFFLINE=1): notebook 05 will train its CNN from scratch.")
+        return None
+    try:
+        path = images.save_pretrained_weights(dataset / images.WEIGHTS_FOLDER,
+                                              base_url=base_url or images.MOBILENET_V2_WEIGHTS_URL)
+    except OSError as error:
+        print(f"Pretrained weights not fetched ({str(error)[:100]}): notebook 05 will train its CNN from scratch.")
+        return None
+    print(f"Saved the pretrained image weights (MobileNetV2, ImageNet) to {path}.")
+    return path
 
 
 def notebooks(arguments) -> None:

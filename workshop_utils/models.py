@@ -292,25 +292,30 @@ def held_out_parts(frame, seed: int, share: float = 0.25):
 
 
 def train_fusion_model(fusion_model, splits: Splits, epochs: int, batch_size: int, seed: int,
-                       verbose: int | str = "auto"):
-    """Fit the fusion head as notebook 05 does: on features of listings the branches did not
-    train on (splits.validation; a quarter of it stops the training), each seen three ways
-    (full listing, short title, no photo). The branches stay frozen. Returns the head's history."""
+                       verbose: int | str = "auto", rows: str = "training"):
+    """Fit the fusion head as notebook 05 does, on stored features, each listing seen three ways
+    (full listing, short title, no photo: modality dropout), stopped by a quarter of the
+    validation rows. `rows`: "training" (the training rows) or "held-out" (the other three
+    quarters of the validation rows, which the branches never trained on). The branches stay
+    frozen. Returns the head's history."""
     from .splits import short_titles
 
     keras.utils.set_random_seed(seed)
-    fit_rows, stop_rows = held_out_parts(splits.validation, seed)
+    if rows not in ("training", "held-out"):
+        raise ValueError(f"rows must be 'training' or 'held-out', not {rows!r}.")
+    head_rows, stop_rows = held_out_parts(splits.validation, seed)
     index = {name: position for position, name in enumerate(splits.classes)}
 
-    def features(rows):
-        labels = rows[splits.label].map(index).to_numpy(dtype="int64")
-        full = listing_features(fusion_model, rows["title"], rows["image"], batch_size)
+    def features(frame):
+        labels = frame[splits.label].map(index).to_numpy(dtype="int64")
+        full = listing_features(fusion_model, frame["title"], frame["image"], batch_size)
         short = {**full, "title_features": fusion_model.get_layer("text_branch").predict(
-            string_tensor(short_titles(rows)), batch_size=batch_size, verbose=0)}
+            string_tensor(short_titles(frame)), batch_size=batch_size, verbose=0)}
         return three_ways(full, short, labels)
 
     head = fusion_model.get_layer(FUSION_HEAD)
-    return head.fit(*features(fit_rows), validation_data=features(stop_rows), epochs=epochs,
+    fitted_on = splits.train if rows == "training" else head_rows
+    return head.fit(*features(fitted_on), validation_data=features(stop_rows), epochs=epochs,
                     batch_size=batch_size, verbose=verbose, callbacks=[keras.callbacks.EarlyStopping(
                         monitor="val_loss", patience=3, restore_best_weights=True)])
 
