@@ -204,3 +204,23 @@ def test_fusion_model_titles_only_path_matches_the_full_model(categorizer):
     photo, note = with_photos.read_photo(buffer.getvalue())
     _, source = with_photos.probabilities(titles, [photo, None, None])
     assert note == "" and source.tolist() == ["title and photo", "title only", "title only"]
+
+
+def test_a_batch_with_good_missing_and_damaged_photos(categorizer, tmp_path):
+    """One batch mixes listings with and without usable photos: each row is read as it can be."""
+    from PIL import Image
+
+    from workshop_utils import models
+
+    fusion = models.build_fusion_model(categorizer.model, models.build_image_model(len(CLASSES), seed=0))
+    with_photos = serving.Categorizer(fusion, CLASSES, threshold=0.7, sub_category_of=SUB, master_category_of=MASTER)
+    good, damaged = tmp_path / "good.jpg", tmp_path / "damaged.jpg"
+    Image.new("RGB", (60, 80), (240, 240, 240)).save(good, format="JPEG")
+    damaged.write_bytes(good.read_bytes()[:150])
+    listings = pd.DataFrame({"title": ["Levis Men Blue Jeans"] * 4 + [""],
+                             "photo": [str(good), str(damaged), str(tmp_path / "gone.jpg"), "", str(good)]})
+    scored = with_photos.score(listings, batch_size=2, progress=False)  # batches of 2: the rows cross batches
+    assert scored["read_from"].tolist()[:4] == ["title and photo", "title only", "title only", "title only"]
+    assert "damaged" in scored["reason"][1] and "There is no file" in scored["reason"][2]
+    assert scored["reason"][3] == "" and scored["reason"][4].startswith("the title is empty")
+    assert scored["decision"][4] == "review" and scored["suggestion_1"][4] is None
