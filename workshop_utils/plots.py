@@ -210,7 +210,8 @@ def photo_effect_chart(change: pd.Series, support: pd.Series, min_support: int =
     axis.grid(axis="x", alpha=0.3)
     heading = title or "Change in F1 per class (test products in brackets)"
     axis.set_title(f"{heading}\n({unchanged} classes unchanged, not shown)" if unchanged else heading)
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
+        figure.tight_layout()
     return figure
 
 
@@ -225,12 +226,14 @@ def full_vs_short_chart(accuracy: pd.DataFrame, title: str | None = None):
     for number, (column, hatch) in enumerate(zip(accuracy.columns, ["", "//", "..", "xx"])):
         bars = axis.bar(positions + (number - (len(accuracy.columns) - 1) / 2) * width, accuracy[column],
                         width, label=column, color=OKABE_ITO[number], hatch=hatch, edgecolor="white")
-        axis.bar_label(bars, fmt="%.2f", padding=2, fontsize=10)
+        axis.bar_label(bars, fmt="%.2f", padding=2)
     axis.set_xticks(positions, accuracy.index)
-    axis.set(ylabel="test accuracy", ylim=(0, 1.12), title=title or "Full titles and short titles")
-    axis.legend(loc="upper left", ncols=len(accuracy.columns))
+    axis.set(ylabel="test accuracy", ylim=(0, 1.32), yticks=np.arange(0, 1.01, 0.2),
+             title=title or "Full titles and short titles")
+    axis.legend(loc="upper center", ncols=len(accuracy.columns))  # above the bars and their labels
     axis.grid(axis="y", alpha=0.3)
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
+        figure.tight_layout()
     return figure
 
 
