@@ -5,7 +5,6 @@ import base64
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,6 @@ from workshop_utils import slides
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 needs_data = pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"),
                                 reason="building the decks needs the real data (set WORKSHOP_DATA_DIR)")
@@ -137,50 +135,13 @@ def test_an_unknown_deck_is_one_line_and_exit_code_1(tmp_path):
     assert finished.stderr.strip().count("\n") == 0 and "00_concepts" in finished.stderr
 
 
-# ---------------------------------------------------------------- a real browser
+# ---------------------------------------------------------------- figures (the browser test: test_slides_browser.py)
 def not_blank(image) -> bool:
     """More than a few colours, and more than 1% of the pixels not white."""
     small = image.convert("RGB").resize((320, 180))
     colours = small.getcolors(maxcolors=320 * 180) or []
     coloured = sum(count for count, (r, g, b) in colours if min(r, g, b) < 235)
     return len(colours) > 20 and coloured > 0.01 * 320 * 180
-
-
-def chromium(*arguments: str, profile: Path) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--window-size=1280,720", "--virtual-time-budget=10000"]
-    return subprocess.run([CHROMIUM, *flags, *arguments], capture_output=True, text=True, timeout=180)
-
-
-@pytest.mark.browser
-@needs_data
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed and could not be installed "
-                                             "(`python3 tasks.py test` installs Debian's chromium with apt-get)")
-@pytest.mark.skipif(shutil.which("npm") is None, reason="--offline needs npm (Node.js) to fetch reveal.js")
-def test_offline_deck_renders_in_headless_chromium(tmp_path):
-    from PIL import Image
-
-    out = tmp_path / "out"
-    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(out), "--offline", "00"],
-                              capture_output=True, text=True, cwd=ROOT, timeout=900)
-    assert finished.returncode == 0, finished.stdout + finished.stderr
-    html = (out / "00_concepts.slides.html").read_text()
-    assert "unpkg.com" not in html and "cdnjs" not in html, "an offline deck must not load from the internet"
-    # The softmax slide: a formula and a figure.
-    softmax = next(i for i, t in enumerate(slide_titles(html)) if t.lower().startswith("softmax"))
-    page = f"{(out / '00_concepts.slides.html').as_uri()}#/{softmax}"
-
-    dom = chromium("--dump-dom", page, profile=tmp_path / "profile").stdout
-    assert re.search(r'class="reveal[^"]*\bready\b', dom), "reveal.js did not start"
-    assert "mjx-chtml" in dom, "MathJax did not typeset the formulas"
-
-    screenshot = tmp_path / "slide.png"
-    chromium(f"--screenshot={screenshot}", page, profile=tmp_path / "profile")
-    assert screenshot.exists(), "Chromium wrote no screenshot"
-    with Image.open(screenshot) as image:
-        assert image.size == (1280, 720)
-        assert not_blank(image), "the rendered slide is blank"
 
 
 def test_figure_alt_text_starts_with_its_slide_title():

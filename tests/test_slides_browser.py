@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from workshop_utils import slides
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WIDTH, HEIGHT = 1280, 720
 SMALLEST_TEXT_PX = 17.5  # "at least about 18 px": readable from the back of a room at 1280 x 720
@@ -35,10 +38,12 @@ pytestmark = [
 # text, and each figure's smallest text as shown. Sizes are in the slide's own pixels (the
 # slide is 1280 x 720 and fills the window, so they are the window's pixels too).
 MEASURE = """
-({number, tolerance, smallest}) => {
+async ({number, tolerance, smallest}) => {
   const slide = Reveal.getSlides()[number];
   const where = Reveal.getIndices(slide);
   Reveal.slide(where.h, where.v);
+  // Going to a slide re-renders its formulas (the template's MathJax hook): measure after that.
+  await new Promise((done) => (window.MathJax && MathJax.Hub) ? MathJax.Hub.Queue(() => done()) : done());
   const scale = Reveal.getScale();
   const frame = document.querySelector(".reveal .slides").getBoundingClientRect();
   const visible = (element) => {
@@ -82,10 +87,13 @@ MEASURE = """
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every deck, built as an instructor does before the day: the command line, with --offline."""
     out = tmp_path_factory.mktemp("slides-offline")
-    decks = slides.build(out, offline=True, say=lambda message: None)
-    return {deck.name: deck for deck in decks}
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(out), "--offline"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=1500)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return {path.stem: out / f"{path.stem}.slides.html" for path in slides.deck_sources()}
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +128,34 @@ def measure_deck(browser, html: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def measured(built, browser):
-    return {name: measure_deck(browser, deck.html) for name, deck in built.items()}
+    return {name: measure_deck(browser, html) for name, html in built.items()}
 
 
 def deck_names():
     return [path.stem for path in slides.deck_sources()]
+
+
+def test_offline_decks_need_no_internet_and_typeset_their_formulas(built, browser):
+    html = built["00_concepts"].read_text()
+    assert "unpkg.com" not in html and "cdnjs" not in html, "an offline deck must not load from the internet"
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.route("http*://**", lambda route: route.abort())  # no network at all, as on the day
+        page.goto(built["00_concepts"].as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+        page.evaluate("() => new Promise((done) => MathJax.Hub.Queue(() => done()))")
+        softmax = page.evaluate("""() => Reveal.getSlides().findIndex(
+            (slide) => (slide.querySelector("h2") || {}).textContent?.startsWith("Softmax"))""")
+        assert softmax >= 0
+        page.evaluate("""(n) => new Promise((done) => {
+            const where = Reveal.getIndices(Reveal.getSlides()[n]);
+            Reveal.slide(where.h, where.v);
+            MathJax.Hub.Queue(() => done());
+        })""", softmax)
+        assert page.evaluate("() => Reveal.getCurrentSlide().querySelectorAll('.MathJax_CHTML').length") >= 1, \
+            "MathJax did not typeset the softmax formula"
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("name", deck_names())
