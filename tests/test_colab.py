@@ -193,3 +193,11 @@ def test_a_ref_that_git_refuses_changes_nothing(tmp_path):
         with pytest.raises(ValueError, match="not a git branch, tag or commit"):
             notebooks.repoint("someone/fork", tmp_path, ref=ref)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_freeze_file_is_one_line_and_exit_code_1(tmp_path):
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "colab-constraints",
+                               str(tmp_path / "nowhere.txt"), "--out", str(tmp_path / "colab.txt")],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert finished.returncode == 1 and finished.stderr.strip().count("\n") == 0, finished.stderr
+    assert "nowhere.txt" in finished.stderr and not (tmp_path / "colab.txt").exists()

@@ -15,7 +15,6 @@ from pathlib import Path
 from . import config
 from .errors import WorkshopError
 
-FREEZE_FILE = config.CHECKOUT_DIR / "constraints" / "colab-freeze.txt"
 COLAB_FILE = config.CHECKOUT_DIR / "constraints" / "colab.txt"
 MINIMUM_FILE = config.CHECKOUT_DIR / "constraints" / "minimum.txt"
 PYPROJECT = config.CHECKOUT_DIR / "pyproject.toml"
@@ -50,6 +49,8 @@ def read_freeze(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(package -> exact version, header field -> value) of a `pip freeze` file.
 
     Lines such as `google-colab @ file:///...` name no version on PyPI and are skipped."""
+    if not Path(path).is_file():
+        raise WorkshopError(f"No file {path}: give the path of a `pip freeze` file, e.g. constraints/colab-freeze.txt.")
     versions, header = {}, {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -68,6 +69,8 @@ def read_pyproject(path: Path = PYPROJECT) -> dict:
         import tomllib
     except ImportError:  # Python 3.10
         import tomli as tomllib
+    if not Path(path).exists():
+        raise WorkshopError(f"No {path}: run this from a clone of the workshop's repository.")
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))
 
 
