@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -230,6 +231,8 @@ def execute(notebook, name: str, timeout: int = 300):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
+    # ipykernel's debugger otherwise prints a note about frozen modules when the kernel starts.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(SLIDES_DIR)}})
     # The kernel's own chatter (start-up warnings) goes to a file, shown only on failure.
