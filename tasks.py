@@ -136,19 +136,22 @@ def slides() -> None:
 
 
 def browser_for_slide_test() -> None:
-    """Debian's chromium, which the slide test renders a deck in: installed with apt-get when missing."""
-    if shutil.which("chromium") or Path("/usr/bin/chromium").exists() or not shutil.which("apt-get"):
+    """Debian's chromium (the browser tests render in it) and npm (the offline deck build fetches
+    reveal.js with it): installed with apt-get when missing."""
+    missing = [package for package, program in (("chromium", "chromium"), ("npm", "npm"))
+               if not shutil.which(program) and not Path(f"/usr/bin/{program}").exists()]
+    if not missing or not shutil.which("apt-get"):
         return
     if os.name != "posix" or (os.geteuid() != 0 and not shutil.which("sudo")):
-        print("Chromium is missing and cannot be installed here: the slide rendering test will be skipped.")
+        print(f"{' and '.join(missing)} missing and cannot be installed here: the browser tests will be skipped.")
         return
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
         run(*sudo, "apt-get", "update", "-q", env=quiet)
-        run(*sudo, "apt-get", "install", "-y", "-q", "chromium", env=quiet)
+        run(*sudo, "apt-get", "install", "-y", "-q", *missing, env=quiet)
     except subprocess.CalledProcessError:
-        print("Installing chromium failed: the slide rendering test will be skipped.")
+        print(f"Installing {' and '.join(missing)} failed: the browser tests will be skipped.")
 
 
 def test() -> None:
