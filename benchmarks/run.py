@@ -162,6 +162,10 @@ def claims():
          *_ahead_by(names.FUSION_MODEL_SHORT, names.TEXT_MODEL_SHORT, "accuracy", 0.20)),
         ("fusion model errors >= 15% below text's, full titles", "05", full,
          *_fewer_errors(names.FUSION_MODEL, names.TEXT_MODEL, 0.15)),
+        ("the right class among the fusion model's 3 suggestions >= 0.995", "06", full,
+         *_at_least(names.FUSION_MODEL_TOP_3, "accuracy", 0.995)),
+        ("rare article types: master category right >= 0.80", "06", full,
+         *_at_least(names.FUSION_MODEL_RARE_TYPES_UP, "accuracy", 0.80)),
     ]
 
 
