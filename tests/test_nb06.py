@@ -122,7 +122,7 @@ def test_answer_one_level_up():
     ])
     answers = serving.answer_with_hierarchy(probabilities, CLASSES, SUB, MASTER, threshold=0.9)
     assert answers["level"].tolist() == ["leaf", "sub-category", "master category", "review"]
-    assert answers["answer"].tolist()[:3] == ["Jeans", "Topwear", "Apparel"] and answers["answer"][3] is None
+    assert answers["answer"].tolist()[:3] == ["Jeans", "Topwear", "Apparel"] and pd.isna(answers["answer"][3])
     assert np.allclose(answers["probability"][:3], [0.95, 0.94, 0.95])
 
 
@@ -153,7 +153,7 @@ def test_odd_rows_each_get_a_row_and_a_reason(categorizer):
     first, *odd = scored.to_dict("records")
     assert first["suggestion_1"] == "Jeans" and first["decision"] == "auto-accept" and first["reason"] == ""
     for row in odd[:3]:
-        assert row["reason"] == "the title is empty" and row["decision"] == "review" and row["suggestion_1"] is None
+        assert row["reason"] == "the title is empty" and row["decision"] == "review" and pd.isna(row["suggestion_1"])
     for row in odd[3:6]:
         assert "vocabulary" in row["reason"] and row["decision"] == "review"
     long_title = odd[6]
@@ -223,4 +223,4 @@ def test_a_batch_with_good_missing_and_damaged_photos(categorizer, tmp_path):
     assert scored["read_from"].tolist()[:4] == ["title and photo", "title only", "title only", "title only"]
     assert "damaged" in scored["reason"][1] and "There is no file" in scored["reason"][2]
     assert scored["reason"][3] == "" and scored["reason"][4].startswith("the title is empty")
-    assert scored["decision"][4] == "review" and scored["suggestion_1"][4] is None
+    assert scored["decision"][4] == "review" and pd.isna(scored["suggestion_1"][4])

@@ -4,6 +4,7 @@ What the workshop teaches stays in the notebooks; this package only does the cho
 """
 from __future__ import annotations
 
+import warnings
 
 from .config import Config
 from .errors import (CorruptDataError, DataUnavailableError, ExerciseNotDone, ImageDecodeError,
@@ -12,6 +13,11 @@ from .errors import (CorruptDataError, DataUnavailableError, ExerciseNotDone, Im
 __version__ = "0.1.0"
 __all__ = ["setup", "Config", "WorkshopError", "DataUnavailableError", "CorruptDataError",
            "ImageDecodeError", "ExerciseNotDone", "__version__"]
+
+# NLTK >= 3.10 and newer Keras import huggingface_hub when it is installed (Gradio brings it), and
+# that imports tqdm.auto: in Jupyter without ipywidgets it warns "IProgress not found" in red.
+# Its plain-text progress bars work, so the warning only alarms a learner.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 
 def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
