@@ -1,15 +1,9 @@
 """Checks for 06_put_the_model_to_work. Every expected value is computed from the inputs."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..checks import exercise
-
-
-def _close(value, expected) -> bool:
-    return math.isclose(float(value), float(expected), rel_tol=1e-6, abs_tol=1e-9)
+from ..checks import exercise, same
 
 
 def reference_top_k_accuracy(probabilities, y_true, k: int) -> float:
@@ -43,10 +37,10 @@ def q1(function):
     y_true = rng.integers(0, 7, size=200)
     for k in (1, 3, 5, 7):
         got, expected = function(probabilities, y_true, k), reference_top_k_accuracy(probabilities, y_true, k)
-        if not _close(got, expected):
-            if k == 1 and _close(got, 1 - expected):
+        if not same(got, expected):
+            if k == 1 and same(got, 1 - expected):
                 return "that is the share of mistakes; return the share of rows where the true class is in the top k"
-            if _close(got, reference_top_k_accuracy(-probabilities, y_true, k)):
+            if same(got, reference_top_k_accuracy(-probabilities, y_true, k)):
                 return "those are the k *least* likely classes: sort the probabilities from high to low"
             return f"with k={k} your function gives {float(got):.4f}, the true class is in the top {k} " \
                    f"for {expected:.4f} of the rows"
@@ -59,11 +53,11 @@ def q1(function):
           solution='answer = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])')
 def q2(answer, scan):
     expected = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])
-    if _close(answer, expected):
+    if same(answer, expected):
         return None
-    if _close(answer, scan.loc[scan["calibration NLL"].idxmax(), "temperature"]):
+    if same(answer, scan.loc[scan["calibration NLL"].idxmax(), "temperature"]):
         return "that temperature has the highest NLL (the worst fit); we want the lowest"
-    if _close(answer, 1.0):
+    if same(answer, 1.0):
         return "a temperature of 1 leaves the probabilities as they are; read the scan"
     return f"{float(answer):g} is not the temperature with the lowest calibration NLL in the scan"
 
@@ -103,7 +97,7 @@ def q3(function):
         if accepted.any() and right[accepted].mean() < target:
             return (f"with target {target:.0%} your threshold {got:.4f} accepts listings that are only "
                     f"{right[accepted].mean():.2%} correct")
-        if not _close(got, expected):
+        if not same(got, expected):
             return (f"with target {target:.0%} a lower threshold ({expected:.4f}) also keeps the accepted "
                     f"listings {target:.0%} correct and sends fewer to review; yours is {got:.4f}")
     return None
@@ -118,12 +112,12 @@ def q3(function):
 def q4(answer, costs, review_cost, error_cost):
     total = review_cost * costs["sent to review"] + error_cost * costs["wrong and accepted"]
     expected = float(costs.loc[total.idxmin(), "threshold"])
-    if _close(answer, expected):
+    if same(answer, expected):
         return None
     swapped = error_cost * costs["sent to review"] + review_cost * costs["wrong and accepted"]
-    if _close(answer, costs.loc[swapped.idxmin(), "threshold"]):
+    if same(answer, costs.loc[swapped.idxmin(), "threshold"]):
         return "the two costs are swapped: a review costs REVIEW_COST, a wrong accepted listing ERROR_COST"
-    if _close(answer, costs["threshold"].max()):
+    if same(answer, costs["threshold"].max()):
         return "that threshold sends almost everything to review; count what the reviews cost"
     return f"{float(answer):g} is not the threshold with the lowest total cost in the table"
 
@@ -142,7 +136,7 @@ def q5(membership, classes, sub_categories, sub_category_of):
                f"({len(sub_categories)})"
     if membership.shape != expected.shape:
         return f"the matrix should have shape {expected.shape}, yours has {membership.shape}"
-    if not np.allclose(membership.sum(axis=1), 1):
+    if not same(membership.sum(axis=1), np.ones(len(membership))):
         return "every class belongs to exactly one sub-category: each row holds a single 1"
     if not np.array_equal(membership, expected):
         wrong = int((membership != expected).any(axis=1).sum())
