@@ -114,3 +114,22 @@ def clean_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WORKSHOP_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
+
+
+@pytest.fixture
+def checkout_copy(tmp_path, monkeypatch):
+    """The files `repoint` rewrites (notebooks, config.py, README), copied into tmp_path; the
+    repository settings in memory are restored after the test."""
+    import shutil
+
+    from workshop_utils import config
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    (tmp_path / "workshop_utils").mkdir()
+    shutil.copy(root / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
+    shutil.copy(root / "README.md", tmp_path / "README.md")
+    monkeypatch.setattr(config, "REPOSITORY", config.REPOSITORY)
+    monkeypatch.setattr(config, "BRANCH", config.BRANCH)
+    return tmp_path

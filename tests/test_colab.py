@@ -151,20 +151,12 @@ def test_pip_plans_no_change_to_colabs_packages():
 # ---------------------------------------------------------------- freezing the helper for the day
 
 
-def test_repoint_with_a_ref_freezes_every_install_line_and_badge(tmp_path, monkeypatch):
-    import shutil
-
+def test_repoint_with_a_ref_freezes_every_install_line_and_badge(checkout_copy):
     import nbformat
 
     from workshop_utils import config, notebooks
 
-    for folder in ("solutions", "notebooks"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "workshop_utils").mkdir()
-    shutil.copy(ROOT / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
-    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
-    monkeypatch.setattr(config, "REPOSITORY", config.REPOSITORY)  # both restored after the test
-    monkeypatch.setattr(config, "BRANCH", config.BRANCH)
+    tmp_path = checkout_copy
     repository = config.REPOSITORY
     notebooks.build(tmp_path)  # the copies as the generator writes them with today's settings
     before = {path: path.read_text() for path in tmp_path.rglob("*") if path.is_file()}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -102,14 +101,9 @@ def test_solution_only_cells_are_dropped():
     assert all("42" not in cell.source for cell in student.cells)
 
 
-def test_repoint_rewrites_config_badges_and_readme(tmp_path, monkeypatch):
-    for folder in ("solutions", "notebooks"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "workshop_utils").mkdir()
-    shutil.copy(ROOT / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
-    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+def test_repoint_rewrites_config_badges_and_readme(checkout_copy):
+    tmp_path = checkout_copy
     old = config.REPOSITORY
-    monkeypatch.setattr(config, "REPOSITORY", old)  # restored after the test
     notebooks.repoint("someone/fork-of-workshop", tmp_path)
     assert 'REPOSITORY = "someone/fork-of-workshop"' in (tmp_path / "workshop_utils" / "config.py").read_text()
     for path in (tmp_path / "notebooks").glob("*.ipynb"):
