@@ -133,3 +133,29 @@ def test_each_notebook_states_the_minutes_the_guide_and_readme_give_it(path):
         f"{path.name} says {teaching} + {exercises} min; the guide's schedule gives it {in_guide}")
     in_readme = re.search(rf"^\| {number} \| [^|]+\| (\d+) min \|", README.read_text(encoding="utf-8"), re.MULTILINE)
     assert in_readme and int(in_readme[1]) == teaching + exercises, f"README's Time column for {number}"
+
+
+def test_the_guides_notebook_05_scores_are_the_measured_ones():
+    """The guide quotes notebook 05's recorded test accuracies: they must be the committed measurements."""
+    import json
+
+    from workshop_utils import evaluation as names
+
+    guide = " ".join(GUIDE.read_text().split())
+    quoted = {
+        "full": re.search(r"text ([\d.]+) / ([\d.]+), image ([\d.]+), late fusion ([\d.]+) / ([\d.]+), "
+                          r"fusion model ([\d.]+) / ([\d.]+); the head fitted on full training listings only: "
+                          r"([\d.]+) / ([\d.]+)\.", guide),
+        "fast": re.search(r"Fast mode \(`measured-05-fast.json`\): text ([\d.]+) / ([\d.]+), image ([\d.]+), "
+                          r"fusion model ([\d.]+) / ([\d.]+)\.", guide),
+    }
+    order = {"full": [names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.IMAGE_CNN, names.LATE_FUSION,
+                      names.LATE_FUSION_SHORT, names.FUSION_MODEL, names.FUSION_MODEL_SHORT,
+                      names.FUSION_BEFORE, names.FUSION_BEFORE_SHORT],
+             "fast": [names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.IMAGE_CNN, names.FUSION_MODEL,
+                      names.FUSION_MODEL_SHORT]}
+    for mode, match in quoted.items():
+        assert match, f"the guide's {mode}-mode sentence on notebook 05's scores was not found"
+        measured = json.loads((ROOT / "benchmarks" / f"measured-05-{mode}.json").read_text())
+        for model, shown in zip(order[mode], match.groups()):
+            assert f"{measured[model]['accuracy']:.3f}" == shown, f"{mode} mode, {model}: guide {shown}"
