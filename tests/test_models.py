@@ -2,6 +2,7 @@
 cells build the same model as the helper. Also the evaluation tables notebook 04 uses."""
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
 
-from workshop_utils import evaluation, models  # noqa: E402
+from workshop_utils import SavedModelError, evaluation, models  # noqa: E402
 from workshop_utils.splits import Splits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,9 +175,8 @@ def trained():
     splits = tiny_listings()
     text_model, _ = models.train_text_model(splits, epochs=1, batch_size=8, verbose=0, seed=1)
     image_model, _ = models.train_image_model(splits, epochs=1, batch_size=8, seed=1, verbose=0)
-    fusion_model = models.build_fusion_model(text_model, image_model)
-    history = models.train_fusion_model(fusion_model, splits, epochs=2, batch_size=8, seed=1, verbose=0)
-    return splits, text_model, image_model, fusion_model, history
+    fusion = models.fit_fusion_heads(text_model, image_model, splits, batch_size=8, seed=1, epochs=2)
+    return splits, text_model, image_model, fusion.fusion_model, fusion
 
 
 def fusion_inputs(splits, photos=None):
@@ -189,8 +189,9 @@ def fusion_inputs(splits, photos=None):
 
 
 def test_the_fusion_model_trains_its_head_only(trained):
-    splits, text_model, image_model, fusion_model, history = trained
-    assert "val_loss" in history.history and len(history.history["loss"]) >= 1
+    splits, text_model, image_model, fusion_model, fusion = trained
+    assert set(fusion.heads) == set(models.HEAD_NAMES) and fusion.kept in models.HEAD_NAMES
+    assert fusion.choice.loc[fusion.kept, "average"] == fusion.choice["average"].max(), "kept on the stop rows"
     trainable = {id(weight) for weight in fusion_model.trainable_weights}
     head = {id(weight) for weight in fusion_model.get_layer(models.FUSION_HEAD).trainable_weights}
     assert trainable == head, "the branches stay frozen"
@@ -213,22 +214,58 @@ def test_a_missing_photo_is_an_all_zero_image_and_only_the_title_counts(trained)
         "an almost black photo is still a photo"
 
 
-def test_three_ways_shows_each_listing_full_short_and_without_photo():
+def test_every_form_shows_each_listing_full_short_without_photo_and_both():
     full = {"title_features": np.ones((2, 3)), "photo_features": np.full((2, 4), 5.0), "has_photo": np.ones((2, 1))}
     short = {**full, "title_features": np.zeros((2, 3))}
-    inputs, labels = models.three_ways(full, short, [0, 1])
-    assert labels.tolist() == [0, 1, 0, 1, 0, 1]
-    assert inputs["title_features"][:, 0].tolist() == [1, 1, 0, 0, 1, 1]
-    assert inputs["has_photo"][:, 0].tolist() == [1, 1, 1, 1, 0, 0]
+    inputs, labels = models.every_form(full, short, [0, 1])
+    assert labels.tolist() == [0, 1] * 4
+    assert inputs["title_features"][:, 0].tolist() == [1, 1, 0, 0, 1, 1, 0, 0]
+    assert inputs["has_photo"][:, 0].tolist() == [1, 1, 1, 1, 0, 0, 0, 0]
     assert not inputs["photo_features"][4:].any()
 
 
+def test_validation_parts_keep_calibration_rows_apart_from_the_heads():
+    splits = tiny_listings()
+    head, stop, calibration = models.validation_parts(splits.validation, seed=0)
+    indexes = [set(part.index) for part in (head, stop, calibration)]
+    assert not (indexes[0] & indexes[1] or indexes[0] & indexes[2] or indexes[1] & indexes[2])
+    assert set().union(*indexes) == set(splits.validation.index)
+
+
+def test_notebook_05_and_notebook_06_build_the_same_model():
+    """Notebook 05's way (its CNN cells, the text helper, fit_fusion_heads) and notebook 06's fallback
+    (train_final_models) must give the same predictions: one model, one answer."""
+    from workshop_utils import images, plots
+
+    splits, seed, epochs, batch = tiny_listings(), 3, 2, 8
+    final = models.train_final_models(splits, epochs=epochs, batch_size=batch, seed=seed)
+    # Notebook 05's order: the CNN first (its own cells), then the text model, then the heads.
+    config = type("Config", (), {"seed": seed})()
+    namespace = {"keras": keras, "images": images, "plots": plots, "time": __import__("time"), "config": config,
+                 "MIXED_PRECISION": False, "classes": splits.classes, "EPOCHS": epochs,
+                 "train_images": images.image_dataset(splits.train["image"], splits.labels("train"),
+                                                      batch_size=batch, shuffle_seed=seed),
+                 "val_images": images.image_dataset(splits.validation["image"], splits.labels("validation"),
+                                                    batch_size=batch)}
+    source = cells_of_05("image-model") + "\n\n" + cells_of_05("image-training")
+    exec(compile(source, str(NOTEBOOK_05), "exec"), namespace)  # noqa: S102
+    text_model, _ = models.train_text_model(splits, epochs=epochs, batch_size=batch, verbose=0, seed=seed)
+    fusion = models.fit_fusion_heads(text_model, namespace["cnn"], splits, batch_size=batch, seed=seed)
+    assert fusion.kept == final.record["fusion head kept"]
+    listings = images.listing_dataset(splits.test, batch_size=batch)
+    np.testing.assert_array_equal(fusion.fusion_model.predict(listings, verbose=0),
+                                  final.fusion_model.predict(listings, verbose=0))
+
+
 def test_saved_models_reload_with_identical_probabilities(trained, tmp_path):
-    splits, text_model, _, fusion_model, _ = trained
-    folder = models.save_models(tmp_path / "models" / "fast", text_model, fusion_model, splits.classes)
+    splits, text_model, _, fusion_model, fusion = trained
+    record = models.training_record(splits, fusion.kept, "a test", epochs=1)
+    folder = models.save_models(tmp_path / "models" / "fast", text_model, fusion_model, splits.classes, record)
     assert models.saved_models_exist(folder)
-    text_again, fusion_again, classes = models.load_models(folder)
-    assert classes == splits.classes
+    text_again, fusion_again, classes, record_again = models.load_models(folder)
+    assert classes == splits.classes and record_again == record
+    swapped = Splits(splits.train, splits.test, splits.validation, splits.classes)
+    assert record["split fingerprint"] == splits.fingerprint() != swapped.fingerprint()
     titles = models.string_tensor(splits.test["title"])
     np.testing.assert_array_equal(text_again.predict(titles, verbose=0), text_model.predict(titles, verbose=0))
     for photos in (None, models.missing_photos(len(splits.test))):
@@ -238,8 +275,27 @@ def test_saved_models_reload_with_identical_probabilities(trained, tmp_path):
 
 def test_load_models_names_the_missing_file(tmp_path):
     assert not models.saved_models_exist(tmp_path)
-    with pytest.raises(FileNotFoundError, match="text.keras"):
+    with pytest.raises(SavedModelError, match="text.keras"):
         models.load_models(tmp_path)
+
+
+@pytest.mark.parametrize("damage, said", [
+    ("cut fusion.keras", "fusion.keras cannot be read as a Keras model"),
+    ("empty classes.json", "classes.json is empty or not JSON"),
+    ("fewer classes", "names 2 classes but the models answer 3"),
+])
+def test_load_models_says_in_one_sentence_which_file_is_damaged(trained, tmp_path, damage, said):
+    splits, text_model, _, fusion_model, fusion = trained
+    folder = models.save_models(tmp_path, text_model, fusion_model, splits.classes, {"fusion head kept": "x"})
+    if damage == "cut fusion.keras":
+        data = (folder / models.FUSION_MODEL_FILE).read_bytes()
+        (folder / models.FUSION_MODEL_FILE).write_bytes(data[: len(data) // 2])  # an interrupted copy
+    elif damage == "empty classes.json":
+        (folder / models.CLASSES_FILE).write_text("")
+    else:
+        (folder / models.CLASSES_FILE).write_text(json.dumps(splits.classes[:2]))
+    with pytest.raises(SavedModelError, match=said):
+        models.load_models(folder)
 
 
 def test_the_image_model_keeps_mixed_precision_to_itself():

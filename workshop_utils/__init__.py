@@ -8,11 +8,11 @@ import warnings
 
 from .config import Config
 from .errors import (CorruptDataError, DataUnavailableError, ExerciseNotDone, ImageDecodeError,
-                     WorkshopError)
+                     SavedModelError, WorkshopError)
 
 __version__ = "0.1.0"
 __all__ = ["setup", "Config", "WorkshopError", "DataUnavailableError", "CorruptDataError",
-           "ImageDecodeError", "ExerciseNotDone", "__version__"]
+           "ImageDecodeError", "SavedModelError", "ExerciseNotDone", "__version__"]
 
 # NLTK >= 3.10 and newer Keras import huggingface_hub when it is installed (Gradio brings it), and
 # that imports tqdm.auto: in Jupyter without ipywidgets it warns "IProgress not found" in red.

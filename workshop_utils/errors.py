@@ -18,11 +18,16 @@ class ImageDecodeError(WorkshopError, ValueError):
 
 
 class SettingError(WorkshopError, ValueError):
-    """An environment variable holds a value the workshop does not understand."""
+    """A setting (an environment variable, an argument, a command-line option) holds a value the
+    workshop does not accept."""
 
 
 class StorageError(WorkshopError):
     """A file cannot be written: the folder is read-only or the disk is full."""
+
+
+class SavedModelError(WorkshopError):
+    """Saved models are missing, damaged, or do not belong together."""
 
 
 class ExerciseNotDone(WorkshopError, NotImplementedError):

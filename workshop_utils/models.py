@@ -18,6 +18,7 @@ from the title alone, with no separate code path.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -110,15 +111,28 @@ def training_callbacks() -> list:
 
 
 def train_text_model(splits: Splits, epochs: int, batch_size: int, verbose: int | str = "auto",
-                     seed: int | None = None):
+                     seed: int | None = None, with_short_titles: bool = False):
     """Build and fit the text model on splits.train, early-stopped on splits.validation.
-    With `seed` (e.g. config.seed) the weights start as in notebook 04, which seeds the same way."""
+    With `seed` (e.g. config.seed) the weights start as in notebook 04, which seeds the same way.
+    `with_short_titles`: every training and validation listing also appears with its short title
+    (`splits.short_titles`), so the model learns from the titles the fusion head learns from."""
+    from .splits import short_titles
+
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    model = build_text_model(splits.train["title"], len(splits.classes))
+
+    def titles_and_labels(part):
+        rows, labels = getattr(splits, part), splits.labels(part)
+        if not with_short_titles:
+            return rows["title"], labels
+        return list(rows["title"]) + list(short_titles(rows)), np.concatenate([labels, labels])
+
+    train_titles, train_labels = titles_and_labels("train")
+    validation_titles, validation_labels = titles_and_labels("validation")
+    model = build_text_model(train_titles, len(splits.classes))
     history = model.fit(
-        string_tensor(splits.train["title"]), splits.labels("train"),
-        validation_data=(string_tensor(splits.validation["title"]), splits.labels("validation")),
+        string_tensor(train_titles), train_labels,
+        validation_data=(string_tensor(validation_titles), validation_labels),
         epochs=epochs, batch_size=batch_size, callbacks=training_callbacks(), verbose=verbose)
     return model, history
 
@@ -272,79 +286,211 @@ def listing_features(fusion_model, titles, jpegs, batch_size: int = 256) -> dict
     return {"title_features": title_features, "photo_features": photo_features, "has_photo": has_photo}
 
 
-def three_ways(full: dict, short: dict, labels) -> tuple[dict, np.ndarray]:
-    """Modality dropout, written out: every listing as it is, with its short title, and without its
-    photo. `full` and `short` are `listing_features` of the same rows (full and short titles)."""
-    no_photo = {**full, "photo_features": np.zeros_like(full["photo_features"]),
-                "has_photo": np.zeros_like(full["has_photo"])}
-    variants = (full, short, no_photo)
-    inputs = {key: np.concatenate([variant[key] for variant in variants]) for key in full}
-    return inputs, np.concatenate([np.asarray(labels)] * len(variants))
+def without_photo(features: dict) -> dict:
+    """The same listings' head inputs with their photos removed (zero features, has_photo = 0)."""
+    return {**features, "photo_features": np.zeros_like(features["photo_features"]),
+            "has_photo": np.zeros_like(features["has_photo"])}
 
 
-def held_out_parts(frame, seed: int, share: float = 0.25):
-    """Split the rows the branches never trained on (validation) into the head's training rows and
-    the rows that stop its training, grouped by title like every split of the workshop."""
+def listing_forms(part: dict) -> dict:
+    """The four forms of a listing a seller may send: as it is, with a short title, without its
+    photo, and a short title without a photo. `part`: {"full": features, "short": features} of
+    the same rows (`listing_features` of their full and short titles)."""
+    return {"full listing": part["full"], "short title": part["short"],
+            "no photo": without_photo(part["full"]), "short title, no photo": without_photo(part["short"])}
+
+
+def every_form(full: dict, short: dict, labels) -> tuple[dict, np.ndarray]:
+    """Modality dropout, written out: every listing in each of its four `listing_forms`, stacked."""
+    forms = listing_forms({"full": full, "short": short}).values()
+    inputs = {key: np.concatenate([form[key] for form in forms]) for key in full}
+    return inputs, np.concatenate([np.asarray(labels)] * len(forms))
+
+
+VALIDATION_SHARES = (0.5, 0.25, 0.25)  # the head's own rows, the rows that stop and choose it, calibration
+HEAD_EPOCHS = 40  # the head trains on stored features: an epoch takes a second or less
+
+# The three ways notebook 05 fits the fusion head, and the name it records for each.
+HEAD_BEFORE = "before: training rows, full listings"
+HEAD_HELD_OUT = "held-out rows, every form"
+HEAD_TRAINING = "training rows, every form"
+HEAD_NAMES = (HEAD_BEFORE, HEAD_HELD_OUT, HEAD_TRAINING)
+
+
+def validation_parts(frame, seed: int):
+    """The validation rows (the branches never trained on them; they only stopped the branches'
+    training) in three parts, grouped by title like every split of the workshop:
+    - head rows: a fusion head may be fitted on them;
+    - stop rows: they stop every head's training and choose which head to keep;
+    - calibration rows: touched by nothing in notebook 05; notebook 06 fits the temperature and
+      chooses the review threshold on them, so those choices are made on rows no earlier choice saw."""
     from .splits import LABEL, grouped_split
 
-    fit, stop, _ = grouped_split(frame, "title", LABEL, (1 - share, share, 0.0), seed)
-    return fit, stop
+    return grouped_split(frame, "title", LABEL, VALIDATION_SHARES, seed)
 
 
-def train_fusion_model(fusion_model, splits: Splits, epochs: int, batch_size: int, seed: int,
-                       verbose: int | str = "auto", rows: str = "training"):
-    """Fit the fusion head as notebook 05 does, on stored features, each listing seen three ways
-    (full listing, short title, no photo: modality dropout), stopped by a quarter of the
-    validation rows. `rows`: "training" (the training rows) or "held-out" (the other three
-    quarters of the validation rows, which the branches never trained on). The branches stay
-    frozen. Returns the head's history."""
+@dataclass
+class FusionHeads:
+    """What `fit_fusion_heads` fitted, and which head the fusion model kept."""
+
+    fusion_model: object      # the branches and the kept head, ready to predict
+    heads: dict               # name (HEAD_NAMES) -> fitted head
+    choice: "pd.DataFrame"    # accuracy of each head on the stop rows, per form and on average
+    kept: str                 # the name of the head with the best average accuracy on the stop rows
+    features: dict            # "full" / "short" -> part ("train", "validation", "test") -> head inputs
+    stop_rows: np.ndarray     # True for the validation rows that stopped and chose the heads
+
+
+def fit_fusion_heads(text_model, image_model, splits: Splits, batch_size: int, seed: int,
+                     epochs: int = HEAD_EPOCHS, verbose: int | str = 0) -> FusionHeads:
+    """Notebook 05's fusion step, the one way it is done: freeze the two trained branches, compute
+    the features of every listing once (full and short titles), fit three heads on them (`HEAD_NAMES`:
+    training rows with full listings only; the head rows of the validation set, each listing in
+    its four forms; the training rows, in their four forms), each stopped by the stop rows, and keep the head with the
+    best average accuracy over the four forms of the stop rows. Test rows are featurised for
+    reporting, never used to choose."""
+    import pandas as pd
+
     from .splits import short_titles
 
-    keras.utils.set_random_seed(seed)
-    if rows not in ("training", "held-out"):
-        raise ValueError(f"rows must be 'training' or 'held-out', not {rows!r}.")
-    head_rows, stop_rows = held_out_parts(splits.validation, seed)
-    index = {name: position for position, name in enumerate(splits.classes)}
+    fusion_model = build_fusion_model(text_model, image_model)
+    head_rows, stop_rows, _ = validation_parts(splits.validation, seed)
+    in_head = splits.validation.index.isin(head_rows.index)
+    in_stop = splits.validation.index.isin(stop_rows.index)
+    text_branch = fusion_model.get_layer("text_branch")
+    features = {"full": {}, "short": {}}
+    for part in ("train", "validation", "test"):
+        rows = getattr(splits, part)
+        features["full"][part] = listing_features(fusion_model, rows["title"], rows["image"], batch_size)
+        features["short"][part] = {**features["full"][part], "title_features": text_branch.predict(
+            string_tensor(short_titles(rows)), batch_size=batch_size, verbose=0)}
 
-    def features(frame):
-        labels = frame[splits.label].map(index).to_numpy(dtype="int64")
-        full = listing_features(fusion_model, frame["title"], frame["image"], batch_size)
-        short = {**full, "title_features": fusion_model.get_layer("text_branch").predict(
-            string_tensor(short_titles(frame)), batch_size=batch_size, verbose=0)}
-        return three_ways(full, short, labels)
+    def rows_of(mask):
+        return {form: {key: value[mask] for key, value in features[form]["validation"].items()}
+                for form in ("full", "short")}
 
-    head = fusion_model.get_layer(FUSION_HEAD)
-    fitted_on = splits.train if rows == "training" else head_rows
-    return head.fit(*features(fitted_on), validation_data=features(stop_rows), epochs=epochs,
-                    batch_size=batch_size, verbose=verbose, callbacks=[keras.callbacks.EarlyStopping(
-                        monitor="val_loss", patience=3, restore_best_weights=True)])
+    y_train, y_val = splits.labels("train"), splits.labels("validation")
+    stop_part = rows_of(in_stop)
+    stop_data = every_form(stop_part["full"], stop_part["short"], y_val[in_stop])
+    head_part = rows_of(in_head)
+    training_sets = {
+        HEAD_BEFORE: (features["full"]["train"], y_train),
+        HEAD_HELD_OUT: every_form(head_part["full"], head_part["short"], y_val[in_head]),
+        HEAD_TRAINING: every_form(features["full"]["train"], features["short"]["train"], y_train),
+    }
+    heads = {}
+    for name, (inputs, labels) in training_sets.items():
+        keras.utils.set_random_seed(seed)  # each head starts from the same weights, whatever ran before
+        head = build_fusion_head(len(splits.classes), text_model.get_layer(TEXT_FEATURES).units,
+                                 image_model.get_layer(IMAGE_FEATURES).units)
+        head.fit(inputs, labels, validation_data=stop_data, epochs=epochs, batch_size=batch_size,
+                 verbose=verbose, callbacks=[keras.callbacks.EarlyStopping(
+                     monitor="val_loss", patience=3, restore_best_weights=True)])
+        heads[name] = head
+    choice = pd.DataFrame({name: {form: float((head.predict(inputs, batch_size=batch_size, verbose=0)
+                                               .argmax(axis=1) == y_val[in_stop]).mean())
+                                  for form, inputs in listing_forms(stop_part).items()}
+                           for name, head in heads.items()}).T
+    choice["average"] = choice.mean(axis=1)
+    kept = str(choice["average"].idxmax())
+    fusion_model.get_layer(FUSION_HEAD).set_weights(heads[kept].get_weights())
+    return FusionHeads(fusion_model, heads, choice, kept, features, in_stop)
+
+
+@dataclass
+class FinalModels:
+    """Notebook 05's final models and what was kept; notebook 06 uses them."""
+
+    text_model: object
+    image_model: object
+    fusion_model: object
+    record: dict  # what `save_models` writes to models.json: the kept head, the settings, the split
+
+
+def training_record(splits: Splits, kept_head: str, built_by: str, **settings) -> dict:
+    """What was kept and how: saved next to the models and printed by notebook 06."""
+    import tensorflow as tf
+
+    return {"fusion head kept": kept_head, "built by": built_by, "settings": settings,
+            "split fingerprint": splits.fingerprint(), "classes": len(splits.classes),
+            "versions": {"keras": keras.__version__, "tensorflow": tf.__version__}}
+
+
+def train_final_models(splits: Splits, epochs: int, batch_size: int, seed: int, mixed_precision: bool = False,
+                       verbose: int | str = 0, built_by: str = "models.train_final_models") -> FinalModels:
+    """Notebook 05's final models in one call, the same steps in the same order with the same seeds
+    as its cells: the text model, the CNN, then `fit_fusion_heads`. Notebook 06 calls it when notebook
+    05's saved models are missing, so both paths give the same model (bit for bit on one machine)."""
+    text_model, _ = train_text_model(splits, epochs=epochs, batch_size=batch_size, verbose=verbose, seed=seed)
+    image_model, _ = train_image_model(splits, epochs=epochs, batch_size=batch_size, seed=seed, verbose=verbose,
+                                       mixed_precision=mixed_precision)
+    fusion = fit_fusion_heads(text_model, image_model, splits, batch_size=batch_size, seed=seed)
+    record = training_record(splits, fusion.kept, built_by, epochs=epochs, batch_size=batch_size, seed=seed,
+                             mixed_precision=mixed_precision, head_epochs=HEAD_EPOCHS)
+    return FinalModels(text_model, image_model, fusion.fusion_model, record)
 
 
 # ---------------------------------------------------------------- saving for notebook 06
-def save_models(folder, text_model, fusion_model, class_names) -> Path:
-    """Save the text and fusion models (`text.keras`, `fusion.keras`) and the class names in label
-    order (`classes.json`) into `folder` (e.g. config.models_dir(config.mode)). Returns the folder."""
+RECORD_FILE = "models.json"
+SAVED_FILES = (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE, RECORD_FILE)
+
+
+def save_models(folder, text_model, fusion_model, class_names, record: dict) -> Path:
+    """Save the text and fusion models (`text.keras`, `fusion.keras`), the class names in label order
+    (`classes.json`) and what was kept and how (`models.json`, see `training_record`) into `folder`
+    (e.g. config.models_dir(config.mode)). Each file is written beside and then renamed, so an
+    interrupted save never leaves a cut-off file under the real name. Returns the folder."""
+    import os
+    import tempfile
+
     folder = Path(folder).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
-    text_model.save(folder / TEXT_MODEL_FILE)
-    fusion_model.save(folder / FUSION_MODEL_FILE)
-    (folder / CLASSES_FILE).write_text(json.dumps(list(class_names), indent=1))
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".saving-") as scratch:
+        scratch = Path(scratch)
+        text_model.save(scratch / TEXT_MODEL_FILE)
+        fusion_model.save(scratch / FUSION_MODEL_FILE)
+        (scratch / CLASSES_FILE).write_text(json.dumps(list(class_names), indent=1))
+        (scratch / RECORD_FILE).write_text(json.dumps(record, indent=1))
+        for name in SAVED_FILES:
+            os.replace(scratch / name, folder / name)
     return folder
 
 
 def saved_models_exist(folder) -> bool:
     folder = Path(folder).expanduser()
-    return all((folder / name).is_file() for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE))
+    return all((folder / name).is_file() for name in SAVED_FILES)
 
 
 def load_models(folder):
-    """(text_model, fusion_model, class_names) saved by `save_models`; FileNotFoundError, saying
-    which file is missing, when they are not there (then retrain, as notebook 05 does)."""
+    """(text_model, fusion_model, class_names, record) saved by `save_models`. A missing, damaged or
+    inconsistent file raises SavedModelError with one sentence naming it (then run notebook 05 again,
+    or let notebook 06 retrain)."""
+    from .errors import SavedModelError
+
     folder = Path(folder).expanduser()
-    for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE):
+    for name in SAVED_FILES:
         if not (folder / name).is_file():
-            raise FileNotFoundError(f"There is no {name} in {folder}: run notebook 05 first, or retrain.")
-    text_model = keras.models.load_model(folder / TEXT_MODEL_FILE, compile=False)
-    fusion_model = keras.models.load_model(folder / FUSION_MODEL_FILE, compile=False)
-    class_names = json.loads((folder / CLASSES_FILE).read_text())
-    return text_model, fusion_model, class_names
+            raise SavedModelError(f"There is no {name} in {folder}: run notebook 05 first, or retrain.")
+    loaded = []
+    for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE):
+        try:
+            loaded.append(keras.models.load_model(folder / name, compile=False))
+        except Exception as problem:  # a cut-off zip, another Keras' file, a file that is no model
+            raise SavedModelError(f"{folder / name} cannot be read as a Keras model "
+                                  f"({type(problem).__name__}); it may be cut off by an interrupted save: "
+                                  "run notebook 05 again, or delete the folder and retrain.") from None
+    text_model, fusion_model = loaded
+    texts = {}
+    for name in (CLASSES_FILE, RECORD_FILE):
+        try:
+            texts[name] = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise SavedModelError(f"{folder / name} is empty or not JSON: run notebook 05 again.") from None
+    class_names, record = texts[CLASSES_FILE], texts[RECORD_FILE]
+    if not isinstance(class_names, list) or not all(isinstance(name, str) for name in class_names):
+        raise SavedModelError(f"{folder / CLASSES_FILE} should be a list of class names: run notebook 05 again.")
+    outputs = fusion_model.output_shape[-1]
+    if len(class_names) != outputs or text_model.output_shape[-1] != outputs:
+        raise SavedModelError(f"{folder / CLASSES_FILE} names {len(class_names)} classes but the models answer "
+                              f"{outputs}: the files come from different runs; run notebook 05 again.")
+    return text_model, fusion_model, class_names, record

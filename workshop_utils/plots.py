@@ -226,7 +226,8 @@ def full_vs_short_chart(accuracy: pd.DataFrame, title: str | None = None):
     for number, (column, hatch) in enumerate(zip(accuracy.columns, ["", "//", "..", "xx"])):
         bars = axis.bar(positions + (number - (len(accuracy.columns) - 1) / 2) * width, accuracy[column],
                         width, label=column, color=OKABE_ITO[number], hatch=hatch, edgecolor="white")
-        axis.bar_label(bars, fmt="%.2f", padding=2)
+        axis.bar_label(bars, labels=["" if np.isnan(value) else f"{value:.2f}" for value in accuracy[column]],
+                       padding=2)  # a model not scored on that kind of title gets no bar and no label
     axis.set_xticks(positions, accuracy.index)
     axis.set(ylabel="test accuracy", ylim=(0, 1.32), yticks=np.arange(0, 1.01, 0.2),
              title=title or "Full titles and short titles")

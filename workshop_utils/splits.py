@@ -30,17 +30,37 @@ def frequent_classes(products: pd.DataFrame, label: str = LABEL,
     return sorted(counts[counts >= min_count].index)
 
 
+def rows_per_class(counts: np.ndarray, size: int, min_per_class: int = MIN_SAMPLED_PER_CLASS) -> np.ndarray:
+    """How many rows each class keeps so that they add up to exactly `size`: at least
+    `min_per_class` (or all it has), the rest shared in proportion to class size. When the
+    floors alone need more than `size`, the floors win."""
+    counts = np.asarray(counts)
+    floors = np.minimum(counts, min_per_class)
+    floored = np.zeros(len(counts), dtype=bool)
+    while True:  # each pass floors the classes whose share fell under the floor; the share only shrinks
+        share = (size - floors[floored].sum()) / counts[~floored].sum()
+        now = floored | (counts * share < min_per_class)
+        if now.all():
+            return floors
+        if (now == floored).all():
+            break
+        floored = now
+    wanted = np.where(floored, floors, counts * share)
+    rows = np.floor(wanted).astype(int)
+    largest_remainders = np.argsort(-(wanted - rows), kind="stable")[: size - rows.sum()]
+    rows[largest_remainders] += 1
+    return rows
+
+
 def sample_to_budget(products: pd.DataFrame, size: int | None, label: str = LABEL,
                      seed: int = 42, min_per_class: int = MIN_SAMPLED_PER_CLASS) -> pd.DataFrame:
-    """A stratified sample of about `size` rows: every class keeps its share of the rows,
-    and at least `min_per_class` of them (or all it has), so no class disappears."""
+    """A stratified sample of exactly `size` rows (see rows_per_class), so no class disappears."""
     if size is None or size >= len(products):
         return products
-    share = size / len(products)
-    parts = []
-    for position, (_, rows) in enumerate(products.groupby(label, sort=True)):
-        wanted = min(len(rows), max(min_per_class, round(len(rows) * share)))
-        parts.append(rows.sample(n=wanted, random_state=seed + position))
+    groups = list(products.groupby(label, sort=True, observed=True))
+    wanted = rows_per_class([len(rows) for _, rows in groups], size, min_per_class)
+    parts = [rows.sample(n=int(n), random_state=seed + position)
+             for position, ((_, rows), n) in enumerate(zip(groups, wanted))]
     return pd.concat(parts).sort_index()
 
 
@@ -114,6 +134,17 @@ class Splits:
         """Integer labels (positions in `classes`) of one part: 'train', 'validation', 'test'."""
         index = {name: position for position, name in enumerate(self.classes)}
         return getattr(self, part)[self.label].map(index).to_numpy(dtype="int64")
+
+    def fingerprint(self) -> str:
+        """A short hash of which rows and labels are in each part: equal fingerprints, the same split."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for frame in (self.train, self.validation, self.test):
+            hashed = pd.util.hash_pandas_object(frame[["title", self.label]].astype(str), index=True)
+            digest.update(hashed.to_numpy().tobytes() + b"|")
+        digest.update("\n".join(self.classes).encode())
+        return digest.hexdigest()[:16]
 
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame({
