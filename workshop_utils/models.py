@@ -18,6 +18,7 @@ from the title alone, with no separate code path.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,9 +264,8 @@ def build_fusion_model(text_model, image_model, n_classes: int | None = None, **
     image = keras.Input(shape=(*IMAGE_SIZE, CHANNELS), name="image")
     outputs = head({"title_features": text_branch(title), "photo_features": image_branch(image),
                     "has_photo": HasPhoto(name="has_photo")(image)})
-    model = keras.Model({"title": title, "image": image}, outputs, name="fusion_model")
-    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    # Not compiled: only its head trains (on stored features); an unused optimizer would be saved too.
+    return keras.Model({"title": title, "image": image}, outputs, name="fusion_model")
 
 
 def listing_features(fusion_model, titles, jpegs, batch_size: int = 256) -> dict:
@@ -474,7 +474,9 @@ def load_models(folder):
     loaded = []
     for name in (TEXT_MODEL_FILE, FUSION_MODEL_FILE):
         try:
-            loaded.append(keras.models.load_model(folder / name, compile=False))
+            with warnings.catch_warnings():  # compile=False: the optimizer's state is not needed, nor its warning
+                warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+                loaded.append(keras.models.load_model(folder / name, compile=False))
         except Exception as problem:  # a cut-off zip, another Keras' file, a file that is no model
             raise SavedModelError(f"{folder / name} cannot be read as a Keras model "
                                   f"({type(problem).__name__}); it may be cut off by an interrupted save: "
