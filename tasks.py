@@ -2,8 +2,9 @@
 """Set up and run the workshop with nothing but Python 3.10 to 3.13 installed.
 
     python3 tasks.py lab [--latest] [jupyter options]
-                                 create .venv and open JupyterLab (notebooks/ first); options such as
-                                 --port 8890 --no-browser go to jupyter; as root, --allow-root is added
+                                 create .venv and open JupyterLab on my-notebooks/, your own copies of
+                                 notebooks/ (see personal_copies); options such as --port 8890
+                                 --no-browser go to jupyter; as root, --allow-root is added
     python3 tasks.py slides [--latest] [--offline] [--out DIR] [decks]
                                  build the slide decks (slides/_build/ unless --out)
     python3 tasks.py test        the whole test suite, as CI runs it (see README)
@@ -17,6 +18,8 @@ rebuilt only when its inputs change.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import os
 import shutil
 import subprocess
@@ -29,6 +32,9 @@ COLAB_CONSTRAINTS = ROOT / "constraints" / "colab.txt"
 MINIMUM_CONSTRAINTS = ROOT / "constraints" / "minimum.txt"
 SHARED = ROOT.parent / "shared"
 NEWEST_PYTHON_WITH_TENSORFLOW = (3, 13)  # PyPI has no TensorFlow wheel for a newer Python yet
+STUDENT_COPIES = ROOT / "notebooks"  # generated and tracked: the lab copies them, never opens them
+PERSONAL = ROOT / "my-notebooks"  # the learner's own copies (git-ignored); nothing else reads or writes it
+COPIED = ".copied.json"  # in PERSONAL: what each start wrote, to tell the learner's changes from ours
 
 
 def run(*command: str | Path, **options) -> None:
@@ -87,11 +93,66 @@ def running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def carries_work(data: bytes) -> bool:
+    """Someone ran this notebook: the generated student copies never hold outputs."""
+    try:
+        cells = json.loads(data).get("cells", [])
+    except ValueError:
+        return True
+    return any(cell.get("outputs") or cell.get("execution_count") for cell in cells)
+
+
+def personal_copies(source: Path, folder: Path) -> list[str]:
+    """Bring the learner's folder up to date with `source`, never losing their work: a notebook
+    they do not have is copied; one they never changed follows the repository; for one they
+    changed, the repository's new version goes beside it ("NAME (updated).ipynb"). Says what it did."""
+    first = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    state_file = folder / COPIED
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    offered, written = state.setdefault("offered", {}), state.setdefault("written", {})
+    said = [f"Your own copies of the notebooks are in {folder.name}/ (git ignores it); "
+            "the lab opens it."] if first else []
+
+    def ours(path: Path) -> bool:  # still exactly what a start wrote there
+        return path.exists() and written.get(path.name) == digest(path.read_bytes())
+
+    for notebook in sorted(source.glob("*.ipynb")):
+        data = notebook.read_bytes()
+        new, mine = digest(data), folder / notebook.name
+        if mine.exists() and new in (offered.get(notebook.name), digest(mine.read_bytes())):
+            offered[notebook.name] = new
+            continue
+        target = mine
+        if not mine.exists():
+            said += [] if first else [f"Copied {mine.name} into {folder.name}/."]
+        elif ours(mine):
+            said.append(f"Updated {folder.name}/{mine.name} (you had not changed it).")
+        else:
+            target = next(path for path in (folder / f"{mine.stem} (updated{'' if n == 1 else f' {n}'}).ipynb"
+                                            for n in itertools.count(1)) if not path.exists() or ours(path))
+            said.append(f"{mine.name} changed in the repository: yours is kept as it is, "
+                        f"the new version is {folder.name}/{target.name}.")
+        worked = carries_work(data)  # answers typed into notebooks/ before this folder existed
+        if worked:
+            said.append(f"{source.name}/{notebook.name} holds outputs (work from an earlier lab?): "
+                        f"copied as it is into {folder.name}/, where it is yours.")
+        target.write_bytes(data)
+        written[target.name] = "" if worked else new  # "": the learner's, never ours to replace
+        offered[notebook.name] = new
+    state_file.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    return said
+
+
 def lab_command(python: Path, arguments: list[str], as_root: bool) -> list[str]:
     """The jupyter command line: the checkout as its root folder (so slides/ and solutions/ are
-    reachable), notebooks/ opened first, and the user's own options last, so they win."""
+    reachable), the learner's folder opened first, and the user's own options last, so they win."""
     command = [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-               "--LabApp.default_url=/lab/tree/notebooks"]
+               f"--LabApp.default_url=/lab/tree/{PERSONAL.name}"]
     if as_root and "--allow-root" not in arguments:
         command.append("--allow-root")  # Jupyter refuses to start as root without it
     return command + list(arguments)
@@ -102,12 +163,17 @@ def lab() -> None:
     latest = "--latest" in arguments
     python = lab_environment(latest)
     offline_data_defaults()
+    for line in personal_copies(STUDENT_COPIES, PERSONAL):
+        print(line)
+    # The models the learner's notebooks train live with their notebooks, where no test run writes
+    # (jupyter's environment only; a WORKSHOP_MODELS of the user's own wins).
+    settings = {"WORKSHOP_MODELS": str(PERSONAL / "models"), **os.environ}
     as_root = running_as_root()
     if as_root:
         print("Running as root (a container or a cloud machine?): starting JupyterLab with --allow-root.")
     command = lab_command(python, [part for part in arguments if part != "--latest"], as_root)
     print("$", " ".join(command), flush=True)
-    process = subprocess.Popen(command, cwd=ROOT)
+    process = subprocess.Popen(command, cwd=ROOT, env=settings)
     try:
         code = process.wait()
     except KeyboardInterrupt:

@@ -155,8 +155,6 @@ def claims():
 
     both, full = ("fast", "full"), ("full",)
     return [
-        ("the embedding network >= TF-IDF + logistic regression, macro F1", "04", full,
-         *_compare(names.TEXT_EMBEDDING_04, names.TFIDF_LOGISTIC_BASELINE, "macro_f1", ties_allowed=True)),
         ("full titles: the fusion model is not measurably worse than text (paired 95% interval reaches 0)",
          "05", both, *_interval_reaches(names.PAIRED_FULL)),
         ("short titles: the fusion model beats text trained on the same short titles (paired 95% interval > 0)",

@@ -51,3 +51,133 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "    python3 tasks.py test\n" in readme and "\npython3 tasks.py test\n" in ci
+
+
+# ---------------------------------------------------------------- arguments checked before anything is written
+def one_line_error(capsys, *arguments: str) -> str:
+    """Run the command line in this process: it must fail with exit code 1 and one line."""
+    from workshop_utils.__main__ import main
+
+    assert main(list(arguments)) == 1
+    error = capsys.readouterr().err.strip()
+    assert error and "\n" not in error and "Traceback" not in error, error
+    return error
+
+
+@pytest.fixture
+def clone(checkout_copy):
+    """A clone of the repository in tmp_path, with its own package, so a command run there
+    (`python -m workshop_utils` from that folder) rewrites that copy, never this checkout."""
+    import shutil
+
+    shutil.copytree(ROOT / "workshop_utils", checkout_copy / "workshop_utils", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return checkout_copy
+
+
+def tree(folder: Path) -> dict:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_repoint_refuses_a_repository_that_cannot_exist_and_changes_nothing(clone):
+    before = tree(clone)
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "repoint", "../x"], capture_output=True,
+                              text=True, cwd=clone, env={**os.environ, "PYTHONPATH": str(clone)}, timeout=300)
+    assert finished.returncode == 1 and finished.stderr.strip().count("\n") == 0, finished.stderr
+    assert "not a GitHub repository name" in finished.stderr and tree(clone) == before
+
+
+@pytest.mark.parametrize("name", ["../x", "owner/..", "owner/.", "a/b/c", "-owner/name", "owner-/name", "own_er/name",
+                                  "owner/", "/name", "owner/na me", "o" * 40 + "/name", "owner/name;rm", ""])
+def test_repoint_checks_the_name_first(checkout_copy, name):
+    from workshop_utils import notebooks
+    from workshop_utils.errors import SettingError
+
+    before = tree(checkout_copy)
+    with pytest.raises(SettingError, match="not a GitHub repository name"):
+        notebooks.repoint(name, checkout_copy)
+    assert tree(checkout_copy) == before
+
+
+@pytest.mark.parametrize("ref", ["a/.hidden", "v1.lock", "a//b", ".v1"])
+def test_repoint_refuses_a_ref_git_refuses(checkout_copy, ref):
+    from workshop_utils import notebooks
+
+    with pytest.raises(ValueError, match="not a git branch"):
+        notebooks.repoint("someone/fork", checkout_copy, ref=ref)
+
+
+def test_repoint_takes_a_pasted_github_address(checkout_copy):
+    from workshop_utils import notebooks
+
+    notebooks.repoint("https://github.com/someone/fork.of_workshop.git", checkout_copy)
+    assert 'REPOSITORY = "someone/fork.of_workshop"' in (checkout_copy / "workshop_utils" / "config.py").read_text()
+    assert not list(checkout_copy.rglob(".partial-*"))
+
+
+def test_repoint_outside_a_clone_is_one_sentence(tmp_path):
+    from workshop_utils import notebooks
+    from workshop_utils.errors import SettingError
+
+    with pytest.raises(SettingError, match="not a clone"):
+        notebooks.repoint("someone/fork", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+FREEZE = ROOT / "constraints" / "colab-freeze.txt"
+
+
+def test_colab_constraints_read_a_freeze_saved_by_powershell(tmp_path, capsys):
+    from workshop_utils.__main__ import main
+
+    utf16 = tmp_path / "freeze.txt"
+    utf16.write_bytes(FREEZE.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
+    assert main(["colab-constraints", str(utf16), "--out", str(tmp_path / "colab.txt")]) == 0, capsys.readouterr().err
+    assert main(["colab-constraints", str(FREEZE), "--out", str(tmp_path / "expected.txt")]) == 0
+    assert (tmp_path / "colab.txt").read_text().splitlines()[1:] == (tmp_path / "expected.txt").read_text().splitlines()[1:]
+
+
+@pytest.mark.parametrize("line, words", [("numpy==latest", "line 14"), ("numpy==", "line 14"), ("numpy", "line 14"),
+                                         ("numpy>=1.26", "line 14"), ("num py==1.0", "line 14"),
+                                         ("numpy===1.0", "line 14"), ("numpy==3.0", "numpy twice")])
+def test_a_freeze_line_that_is_not_name_equals_version_is_refused(tmp_path, capsys, line, words):
+    lines = FREEZE.read_text(encoding="utf-8").splitlines()
+    assert lines[13].count("==") == 1  # line 14: the first package line
+    freeze = tmp_path / "freeze.txt"
+    freeze.write_text("\n".join(lines[:13] + [line] + lines[13:]) + "\n")
+    error = one_line_error(capsys, "colab-constraints", str(freeze), "--out", str(tmp_path / "colab.txt"))
+    assert words in error and not (tmp_path / "colab.txt").exists()
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n\x00\x00", b"\x00\x01\x02\x03" * 10, b"", b"PK\x03\x04"])
+def test_colab_constraints_on_a_binary_or_empty_file_is_one_line(tmp_path, capsys, content):
+    freeze = tmp_path / "freeze.txt"
+    freeze.write_bytes(content)
+    one_line_error(capsys, "colab-constraints", str(freeze), "--out", str(tmp_path / "colab.txt"))
+    assert not (tmp_path / "colab.txt").exists()
+
+
+def test_constraints_never_replace_their_input_nor_write_into_nowhere(tmp_path, capsys):
+    from workshop_utils import constraints
+    from workshop_utils.errors import StorageError
+
+    freeze = tmp_path / "freeze.txt"
+    freeze.write_bytes(FREEZE.read_bytes())
+    assert "input" in one_line_error(capsys, "colab-constraints", str(freeze), "--out", str(freeze))
+    assert freeze.read_bytes() == FREEZE.read_bytes()
+    one_line_error(capsys, "colab-constraints", str(freeze), "--out", str(tmp_path / "no" / "colab.txt"))
+    one_line_error(capsys, "colab-constraints", str(freeze), "--out", str(tmp_path))
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_bytes((ROOT / "pyproject.toml").read_bytes())
+    with pytest.raises(StorageError, match="input"):
+        constraints.write_minimum_constraints(pyproject, pyproject)
+    assert pyproject.read_bytes() == (ROOT / "pyproject.toml").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["download --to", "slides --out"])
+def test_a_folder_argument_that_is_a_file_is_one_line(tmp_path, capsys, command):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    for target in (a_file, a_file / "kit"):
+        assert "is a file, not a folder" in one_line_error(capsys, *command.split(), str(target))
+    assert a_file.read_text() == "mine" and [path.name for path in tmp_path.iterdir()] == ["notes.txt"]

@@ -1,6 +1,8 @@
 """The budget and the environment variables; setup() end to end."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import workshop_utils
@@ -34,7 +36,7 @@ def test_fast_budget_is_smaller_than_full():
     full = config.Config("n", False, True, False, **config.FULL_BUDGET)
     assert fast.sample_size < 44_072 and full.sample_size is None
     assert fast.epochs < full.epochs
-    assert "fast mode" in fast.summary() and "all rows" in full.summary()
+    assert "fast mode" in fast.summary() and "all products" in full.summary()
 
 
 def test_version_helpers():
@@ -77,3 +79,28 @@ def test_a_bad_setting_in_setup_is_one_sentence_in_a_notebook(tmp_path):
     shown = finished.stdout.strip()
     assert "SettingError: WORKSHOP_FAST='maybe' is not understood" in shown, shown
     assert shown.count("\n") == 0, f"a traceback wall:\n{shown}"
+
+
+def test_models_go_where_workshop_models_says(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORKSHOP_MODELS", raising=False)
+    assert config.models_dir("fast") == tmp_path / "cache" / "models" / "fast"
+    monkeypatch.setenv("WORKSHOP_MODELS", str(tmp_path / "my-notebooks" / "models"))  # what `tasks.py lab` sets
+    assert config.models_dir("full") == tmp_path / "my-notebooks" / "models" / "full"
+
+
+def test_the_fast_sample_is_one_figure_wherever_it_is_quoted():
+    """Setup prints the budget's sample size and its per-class floor; the README and the guide
+    quote the same two numbers (the notebooks draw exactly that many: test_splits.py)."""
+    from pathlib import Path
+
+    from workshop_utils.splits import MIN_SAMPLED_PER_CLASS
+
+    root = Path(__file__).resolve().parents[1]
+    size, floor = f"{config.FAST_BUDGET['sample_size']:,} products", f"at least {MIN_SAMPLED_PER_CLASS} of each class"
+    summary = config.Config("n", True, False, False, **config.FAST_BUDGET).summary()
+    assert size in summary and floor in summary
+    for document in ("README.md", "slides/README.md"):
+        text = " ".join((root / document).read_text(encoding="utf-8").split())
+        quoted = re.findall(r"a stratified sample of ([\d,]+ products), (at least \d+ of each class)", text)
+        assert quoted == [(size, floor)], f"{document} quotes the fast sample as {quoted}"

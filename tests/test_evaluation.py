@@ -46,3 +46,21 @@ def test_every_model_name_constant_is_distinct_and_accepted():
     short = [name for name in evaluation.MODEL_NAMES if name.endswith(evaluation.SHORT_TITLES)]
     assert short and all("short titles" in name for name in short)
     assert evaluation.on_short_titles(evaluation.FUSION_MODEL) == "fusion (model), short titles"
+
+
+def test_the_paired_bootstrap_notebook_04_teaches_gives_compare_models_interval():
+    """Check q7's solution (the learner's function) and the helper draw the same resamples: the
+    notebook says so, and the check's right answer is the helper's interval."""
+    import numpy as np
+
+    from workshop_utils import evaluation
+    from workshop_utils.exercises import nb04
+
+    namespace = {"np": np}
+    exec(nb04.q7.solution_text, namespace)
+    right_a, right_b = nb04.practice_pair()
+    table = evaluation.compare_models(np.zeros(len(right_a), int), np.where(right_a, 0, 1),
+                                      np.where(right_b, 0, 1), resamples=500, seed=3)
+    by_hand = namespace["paired_bootstrap"](right_a, right_b, resamples=500, seed=3)
+    assert np.array_equal(by_hand, table.loc["accuracy", ["interval low", "interval high"]].to_numpy(float))
+    assert table.loc["accuracy", "verdict"] == "A better" and table["difference"].dtype == float

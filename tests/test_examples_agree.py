@@ -135,27 +135,35 @@ def test_each_notebook_states_the_minutes_the_guide_and_readme_give_it(path):
     assert in_readme and int(in_readme[1]) == teaching + exercises, f"README's Time column for {number}"
 
 
-def test_the_guides_notebook_05_scores_are_the_measured_ones():
-    """The guide quotes notebook 05's recorded test accuracies: they must be the committed measurements."""
+def guide_measurement(label: str) -> str:
+    """The guide's sentence that quotes a committed measurement file, from its label to its full stop."""
+    guide = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    found = re.search(re.escape(label) + r"[^.]*(?:\.\d[^.]*)*\.", guide)
+    assert found, f"the guide quotes nothing from {label!r}"
+    return found[0]
+
+
+def test_the_guides_notebook_05_and_06_numbers_are_the_measured_ones():
+    """The guide quotes notebooks 05 and 06's recorded test numbers: they must be the committed
+    measurements, formatted the same way (3 decimals for accuracies, signed for differences)."""
     import json
 
     from workshop_utils import evaluation as names
 
-    guide = " ".join(GUIDE.read_text().split())
-    quoted = {
-        "full": re.search(r"text ([\d.]+) / ([\d.]+), image ([\d.]+), late fusion ([\d.]+) / ([\d.]+), "
-                          r"fusion model ([\d.]+) / ([\d.]+); the head fitted on full training listings only: "
-                          r"([\d.]+) / ([\d.]+)\.", guide),
-        "fast": re.search(r"Fast mode \(`measured-05-fast.json`\): text ([\d.]+) / ([\d.]+), image ([\d.]+), "
-                          r"fusion model ([\d.]+) / ([\d.]+)\.", guide),
-    }
-    order = {"full": [names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.IMAGE_CNN, names.LATE_FUSION,
-                      names.LATE_FUSION_SHORT, names.FUSION_MODEL, names.FUSION_MODEL_SHORT,
-                      names.FUSION_BEFORE, names.FUSION_BEFORE_SHORT],
-             "fast": [names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.IMAGE_CNN, names.FUSION_MODEL,
-                      names.FUSION_MODEL_SHORT]}
-    for mode, match in quoted.items():
-        assert match, f"the guide's {mode}-mode sentence on notebook 05's scores was not found"
+    for mode in ("full", "fast"):
         measured = json.loads((ROOT / "benchmarks" / f"measured-05-{mode}.json").read_text())
-        for model, shown in zip(order[mode], match.groups()):
-            assert f"{measured[model]['accuracy']:.3f}" == shown, f"{mode} mode, {model}: guide {shown}"
+        sentence = guide_measurement(f"(`measured-05-{mode}.json`")
+        expected = [f"{measured[name]['accuracy']:.3f}" for name in (
+            names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.TEXT_BOTH, names.TEXT_BOTH_SHORT, names.LOOKUP_SHORT,
+            names.IMAGE_CNN, names.FUSION_MODEL, names.FUSION_MODEL_SHORT)]
+        for name in (names.PAIRED_SHORT_FAIR, names.PAIRED_FULL):
+            expected += [f"{measured[name][key]:+.3f}" for key in ("difference", "interval low", "interval high")]
+        assert re.findall(r"[+-]?\d\.\d{3}\b", sentence) == expected, f"{mode} mode: {sentence}"
+        measured = json.loads((ROOT / "benchmarks" / f"measured-06-{mode}.json").read_text())
+        sentence = guide_measurement(f"(`measured-06-{mode}.json`")
+        expected = [f"{measured[names.FUSION_MODEL_TOP_K]['top 3']:.3f}"]
+        for name in (names.POINT_THRESHOLD, names.GUARANTEED_THRESHOLD):
+            entry = measured[name]
+            expected += [f"{100 * entry['coverage']:.1f}%"] + ([f"{100 * entry[key]:.1f}%" for key in (
+                "accuracy", "accuracy 95% low", "accuracy 95% high")] if "accuracy" in entry else [])
+        assert re.findall(r"\d+\.\d{3}\b|\d+\.\d%", sentence) == expected, f"{mode} mode: {sentence}"

@@ -207,7 +207,7 @@ ARGUMENTS = {
     "03.q6": lambda f: (f.vectorizer, "Zorblax Men Black Shirt"),
     "04.q1": lambda f: (5000, 256), "04.q2": lambda f: (f.history,), "04.q3": lambda f: (f.curves,),
     "04.q4": lambda f: (f.report,), "04.q5": lambda f: (f.y_true, f.y_pred, f.classes),
-    "04.q6": lambda f: (f.classes,),
+    "04.q6": lambda f: (f.classes,), "04.q7": lambda f: (),
     "05.q1": lambda f: (f.batch_size, f.image_size), "05.q2": lambda f: (f.n_photos, f.image_size),
     "05.q3": lambda f: (f.conv_layer,), "05.q4": lambda f: (f.scan,), "05.q5": lambda f: (f.fusion_model,),
     "05.q6": lambda f: (f.comparison,), "05.q7": lambda f: (LISTINGS,),
@@ -264,6 +264,26 @@ def two_parents(f, level="sub_category"):
 
 def normalise_without(step):
     return lambda title: text.normalise(title, [name for name in text.STEPS if name != step])
+
+
+def bootstrap(slip=None):
+    """notebook 04's paired_bootstrap, right (slip=None) or with one of the slips learners make."""
+    def paired_bootstrap(right_a, right_b, resamples=2000, seed=0):
+        rng = np.random.default_rng(seed)
+        n = len(right_a)
+        if slip == "loop":  # right, drawn another way: the check cannot expect the solution's numbers
+            differences = [right_a[rows].mean() - right_b[rows].mean()
+                           for rows in (rng.choice(n, n) for _ in range(resamples))]
+            return np.quantile(differences, [0.025, 0.975])
+        rows = rng.permutation(np.tile(np.arange(n), (resamples, 1)), axis=1) if slip == "no replacement" \
+            else rng.integers(0, n, size=(resamples, n))
+        other_rows = rng.integers(0, n, size=(resamples, n)) if slip == "unpaired" else rows
+        differences = right_a[rows].mean(axis=1) - right_b[other_rows].mean(axis=1)
+        if slip == "all":
+            return differences
+        ends = {"90%": [5, 95], "shares": [0.025, 0.975]}.get(slip, [2.5, 97.5])
+        return tuple(np.percentile(-differences if slip == "B - A" else differences, ends))
+    return paired_bootstrap
 
 
 def does_not_return(*args, **kwargs):
@@ -406,6 +426,16 @@ HINTS = [
     ("04.q6", SLIP, lambda f: lambda p, classes, k=3: [(classes[i], p[i]) for i in np.argsort(p)[:k]], "LEAST likely"),
     ("04.q6", TYPE, lambda f: does_not_return, "returns None"),
     ("04.q6", TYPE, lambda f: f.top_k(np.full(6, 1 / 6), f.classes), "pass the function itself"),
+    ("04.q7", RIGHT, lambda f: bootstrap(), None),
+    ("04.q7", RIGHT, lambda f: bootstrap("loop"), None),
+    ("04.q7", SLIP, lambda f: bootstrap("unpaired"), "lose the pairing"),
+    ("04.q7", SLIP, lambda f: bootstrap("90%"), "90% interval"),
+    ("04.q7", SLIP, lambda f: bootstrap("shares"), "percents"),
+    ("04.q7", SLIP, lambda f: bootstrap("no replacement"), "WITH replacement"),
+    ("04.q7", SLIP, lambda f: bootstrap("B - A"), "A minus B"),
+    ("04.q7", TYPE, lambda f: bootstrap("all"), "only the two ends"),
+    ("04.q7", TYPE, lambda f: does_not_return, "returns None"),
+    ("04.q7", TYPE, lambda f: (0.006, 0.044), "pass the function itself"),
 
     # 05
     ("05.q1", RIGHT, lambda f: (32, 96, 128, 3), None),

@@ -16,8 +16,15 @@ STUDENT_COPIES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_student_copies_are_up_to_date():
-    stale = [str(path.relative_to(ROOT)) for path in notebooks.stale_files(ROOT)]
-    assert not stale, f"run `python -m workshop_utils notebooks`: out of date: {stale}"
+    stale = notebooks.stale_files(ROOT)
+    # Outputs in a student copy are someone's answers (the generator writes none): say so before
+    # suggesting the command that rewrites it.
+    answered = [path.name for path in stale if path.parent.name == "notebooks" and path.exists()
+                and any(cell.get("outputs") for cell in json.loads(path.read_text())["cells"])]
+    keep = (f"{answered} hold answers: move them into my-notebooks/ (the lab's own folder), then "
+            if answered else "")
+    names = [str(path.relative_to(ROOT)) for path in stale]
+    assert not stale, f"out of date: {names}. {keep}run `python -m workshop_utils notebooks`."
 
 
 def test_every_solution_has_a_student_copy():

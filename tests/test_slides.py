@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import re
@@ -32,7 +33,8 @@ TOPICS = {
     "03_prepare_text": ["tokenization", "Normalisation", "Bag of words", "n-grams", "TF-IDF", "splits", "Keras",
                         "Take-aways"],
     "04_build_train_evaluate": ["Baselines", "Keras network", "learning curves", "embeddings", "per class",
-                                "confusion matrix", "Error analysis", "Predict", "Take-aways"],
+                                "confusion matrix", "Error analysis", "Predict", "Is the difference real",
+                                "Take-aways"],
     "05_image_branch_and_fusion": ["tensors", "Augmentation", "convolution", "CNN", "Text, image, fusion",
                                    "Fusion, two ways", "next", "Take-aways"],
     "06_put_the_model_to_work": ["suggestion box", "Calibration", "Temperature scaling", "review threshold",
@@ -75,6 +77,15 @@ def test_sources_are_clean_notebooks(path):
     assert source_counts(path)["figures"] >= 4, "a deck should explain with figures"
 
 
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_every_deck_has_a_title(path):
+    """The deck index and the browser tab show it; without one they show the file name."""
+    title = nbformat.read(path, as_version=4).metadata.get("title", "").strip()
+    assert title and title != path.stem, f"{path.name}: no title (JupyterLab: Notebook metadata, \"title\")"
+    number = path.stem[:2]
+    assert number == "00" or title.startswith(f"{number} · "), f"{path.name}: {title!r} does not start with its number"
+
+
 @needs_data
 def test_every_deck_is_built_and_listed(built):
     out, decks = built
@@ -82,6 +93,8 @@ def test_every_deck_is_built_and_listed(built):
     index = (out / "index.html").read_text()
     for deck in decks.values():
         assert deck.html.exists() and deck.html.name in index
+        title = html.escape(nbformat.read(deck.source, as_version=4).metadata["title"])
+        assert f">{title}</a>" in index and f"<title>{title} slides</title>" in deck.html.read_text()
 
 
 @needs_data
@@ -153,3 +166,27 @@ def test_figure_alt_text_starts_with_its_slide_title():
                       nbformat.v4.new_code_cell("plot()", outputs=[figure])]
     slides.title_figures(notebook)
     assert figure.metadata["image/png"]["alt"] == "Loss: how wrong is one prediction? Figure: loss = -log(p)"
+
+
+def test_tables_in_figures_keep_their_padding():
+    """Text too wide for its column: the build widens the column from one with room to spare, and
+    records the padding left (the browser test checks it as shown)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context():  # the decks' look, for this test only
+        slides.figure_style()
+        figure, axes = plt.subplots(figsize=(10, 3))
+        axes.set_axis_off()
+        rows = [["a title", "auto-accept", "no word of the title is in the model's vocabulary"]]
+        table = axes.table(cellText=rows, colWidths=[0.2, 0.1, 0.7], loc="center", cellLoc="left")
+        table.auto_set_font_size(False)
+        table.set_fontsize(14)
+        table.scale(1, 1.8)  # the rows' height is the deck's to choose; the columns' width depends on the data
+        assert slides.table_padding(figure) < 4  # "auto-accept" touches its border
+        _, metadata = slides.described(figure, lambda figure: (b"png", {}))
+        plt.close(figure)
+    assert metadata["table_padding_px"] >= slides.TABLE_PADDING_PX - 0.5
+    assert sum(table[0, column].get_width() for column in range(3)) == pytest.approx(1.0)  # same width

@@ -3,9 +3,10 @@
 Each deck is built with --offline (reveal.js and MathJax from the npm registry, so the decks
 render with no internet), opened in Chromium, and every slide is visited in turn. A slide
 fails when any of its content lies outside the slide, when its title is not at the same
-height as on the other slides, when its text is smaller than about 18 px, or when a figure's
+height as on the other slides, when its text is smaller than about 18 px, when a figure's
 smallest text renders smaller than that (the figure's own font sizes, scaled to the size the
-figure is shown at) or it has no alt text.
+figure is shown at) or it has no alt text, or when the text of a table's cell, on the slide or
+in a figure, comes within a few pixels of the cell's border.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WIDTH, HEIGHT = 1280, 720
 SMALLEST_TEXT_PX = 17.5  # "at least about 18 px": readable from the back of a room at 1280 x 720
+TABLE_PADDING_PX = 4  # between a table cell's text and its border, as shown
 OVERFLOW_TOLERANCE_PX = 1
 
 pytestmark = [
@@ -38,7 +40,7 @@ pytestmark = [
 # text, and each figure's smallest text as shown. Sizes are in the slide's own pixels (the
 # slide is 1280 x 720 and fills the window, so they are the window's pixels too).
 MEASURE = """
-async ({number, tolerance, smallest}) => {
+async ({number, tolerance, smallest, padding}) => {
   const slide = Reveal.getSlides()[number];
   const where = Reveal.getIndices(slide);
   Reveal.slide(where.h, where.v);
@@ -68,6 +70,17 @@ async ({number, tolerance, smallest}) => {
       if (size < smallest) small.push({element: describe(element), px: Math.round(size * 10) / 10});
     }
   }
+  // A table cell's text and its border: the gap on the nearest side (the border counts as gap).
+  const cramped = [];
+  for (const cell of slide.querySelectorAll("td, th")) {
+    if (!visible(cell) || !cell.innerText.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const text = range.getBoundingClientRect(), box = cell.getBoundingClientRect();
+    const gap = Math.min(text.left - box.left, box.right - text.right, text.top - box.top,
+                         box.bottom - text.bottom) / scale;
+    if (gap < padding) cramped.push({element: describe(cell), px: Math.round(gap * 10) / 10});
+  }
   const title = slide.querySelector("h1, h2");
   const figures = Array.from(slide.querySelectorAll(".jp-OutputArea-output img")).map((image) => {
     // Drawn "contained" in its box: the scale is the tighter of width and height.
@@ -76,12 +89,14 @@ async ({number, tolerance, smallest}) => {
     const height = parseFloat(image.getAttribute("height")) || image.naturalHeight;
     const shown = Math.min(box.width / width, box.height / height) / scale;
     const textPx = parseFloat(image.dataset.smallestTextPx);
+    const paddingPx = parseFloat(image.dataset.tablePaddingPx);  // only figures that draw a table
     return {alt: image.getAttribute("alt") || "", shownScale: shown,
-            smallestTextPx: isNaN(textPx) ? null : Math.round(textPx * shown * 10) / 10};
+            smallestTextPx: isNaN(textPx) ? null : Math.round(textPx * shown * 10) / 10,
+            tablePaddingPx: isNaN(paddingPx) ? null : Math.round(paddingPx * shown * 10) / 10};
   });
   return {number: number + 1, title: title ? title.innerText.trim() : "",
           titleTop: title ? Math.round((title.getBoundingClientRect().top - frame.top) / scale) : null,
-          outside: outside, small: small, figures: figures};
+          outside: outside, small: small, cramped: cramped, figures: figures};
 }
 """
 
@@ -119,7 +134,7 @@ def measure_deck(browser, html: Path) -> list[dict]:
             if (!(window.MathJax && MathJax.Hub)) { done(); return; }
             MathJax.Hub.Queue(() => done());
         })""")
-        limits = {"tolerance": OVERFLOW_TOLERANCE_PX, "smallest": SMALLEST_TEXT_PX}
+        limits = {"tolerance": OVERFLOW_TOLERANCE_PX, "smallest": SMALLEST_TEXT_PX, "padding": TABLE_PADDING_PX}
         return [page.evaluate(MEASURE, {"number": number, **limits})
                 for number in range(page.evaluate("Reveal.getSlides().length"))]
     finally:
@@ -195,19 +210,34 @@ def test_figure_text_is_readable_and_figures_have_alt_text(measured, name):
     assert not no_alt, f"{name}: figures without alt text on slides {no_alt}"
 
 
-def test_the_measurement_sees_an_overflow(browser, tmp_path):
-    """The check itself: a slide whose text runs past the bottom is caught, by about the right amount."""
+@pytest.mark.parametrize("name", deck_names())
+def test_table_text_keeps_clear_of_its_cell_borders(measured, name):
+    cramped = [f"slide {slide['number']}: {item['element']} {item['px']} px from its border"
+               for slide in measured[name] for item in slide["cramped"][:3]]
+    cramped += [f"slide {slide['number']}: a table in {figure['alt'][:50]!r}, {figure['tablePaddingPx']} px"
+                for slide in measured[name] for figure in slide["figures"]
+                if figure["tablePaddingPx"] is not None and figure["tablePaddingPx"] < TABLE_PADDING_PX]
+    assert not cramped, f"{name}: table text within {TABLE_PADDING_PX} px of its cell's border:\n" + "\n".join(cramped)
+
+
+def test_the_measurement_sees_an_overflow_and_a_cramped_cell(browser, tmp_path):
+    """The check itself: a slide whose text runs past the bottom is caught, by about the right
+    amount, and so is a table cell with no padding."""
     out = tmp_path / "out"
     out.mkdir()
     slides.vendor(out, say=lambda message: None)  # reuses nothing: a fresh folder; npm caches the download
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
+    cramped = '<table><tr><td style="padding: 0">no room</td><td>room</td></tr></table>'
     notebook.cells = [nbformat.v4.new_markdown_cell("## A title\n\n" + "\n\n".join(["A line of text."] * 30),
+                                                    metadata={"slideshow": {"slide_type": "slide"}}),
+                      nbformat.v4.new_markdown_cell(f"## A table\n\n{cramped}",
                                                     metadata={"slideshow": {"slide_type": "slide"}})]
     body, _ = slides.exporter(slides.vendored_urls()).from_notebook_node(
         notebook, resources={"metadata": {"name": "overflow"}})
     page = out / "overflow.slides.html"
     page.write_text(body, encoding="utf-8")
-    [slide] = measure_deck(browser, page)
+    slide, table = measure_deck(browser, page)
     assert slide["outside"] and max(item["px"] for item in slide["outside"]) > 500
+    assert [item["element"] for item in table["cramped"]] == ['td: "no room"']  # and the padded cell passes

@@ -1,6 +1,8 @@
 """Class choice, budget sampling and the title-grouped split."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +133,33 @@ def test_a_sample_keeps_ten_test_products_of_every_class():
     sample = sample_to_budget(products, 500, seed=0)
     test = grouped_split(sample, seed=0)[2]
     assert test["article_type"].value_counts().min() >= 10
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sample_has_exactly_its_size_and_every_floor(seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 3000, size=rng.integers(5, 150))
+    size = int(rng.integers(counts.clip(max=70).sum(), counts.sum()))
+    rows = splits.rows_per_class(counts, size, 70)
+    assert rows.sum() == size and (rows <= counts).all() and (rows >= np.minimum(counts, 70)).all()
+    # Above the floor, the classes keep their shares: the rows grow with the class.
+    above = rows > np.minimum(counts, 70)
+    assert (np.diff(rows[above][np.argsort(counts[above])]) >= 0).all()
+
+
+def test_floors_that_need_more_than_the_size_win():
+    assert splits.rows_per_class([500, 100, 20], 100, 70).tolist() == [70, 70, 20]
+
+
+@pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"), reason="needs the real data (set WORKSHOP_DATA_DIR)")
+def test_every_notebook_uses_the_fast_budgets_number_of_products():
+    """Notebooks 01-03 explore sample_to_budget's sample, 04-06 split make_splits': both hold exactly
+    the number setup prints."""
+    from workshop_utils.config import FAST_BUDGET
+    from workshop_utils.data import load_products
+
+    catalogue = load_products(with_images=False, progress=False)
+    size = FAST_BUDGET["sample_size"]
+    assert len(splits.sample_to_budget(catalogue, size)) == size
+    parts = splits.make_splits(catalogue, sample_size=size)
+    assert len(parts.train) + len(parts.validation) + len(parts.test) == size

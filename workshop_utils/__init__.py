@@ -27,6 +27,7 @@ def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
 
     # First, so that a bad setting below is already shown as one sentence.
     environment.show_short_errors()
+    environment.hide_runtime_log_in_notebook()  # before TensorFlow loads, which may log at any time
     colab = environment.in_colab()
     gpus = environment.gpu_names()  # imports TensorFlow with its C++ start-up log hidden
     run = settings.make_config(notebook, gpu=bool(gpus), colab=colab)

@@ -1,5 +1,5 @@
 """Command line: python -m workshop_utils COMMAND ... (download, notebooks, repoint, colab-constraints,
-minimum-constraints, slides)."""
+minimum-constraints, slides, answer-key)."""
 from __future__ import annotations
 
 import argparse
@@ -10,9 +10,9 @@ from .errors import WorkshopError
 
 
 def download(arguments) -> None:
-    from . import data, stopwords
+    from . import data, files, stopwords
 
-    folder = Path(arguments.to).expanduser()
+    folder = files.folder_argument(arguments.to, "--to")
     dataset = data.save_local_copy(folder, arguments.data_dir)
     nltk_folder = stopwords.save_stopwords(folder / "nltk_data")
     print(f"Saved the data to {dataset} and NLTK stopwords to {nltk_folder}.")
@@ -58,7 +58,7 @@ def repoint(arguments) -> None:
 
     try:
         changed = generator.repoint(arguments.repository, ref=arguments.ref)
-    except ValueError as error:
+    except generator.NotebookSourceError as error:
         raise SystemExit(str(error)) from None
     target = f"{generator.config.REPOSITORY}@{generator.config.BRANCH}"
     print(f"Badges and install lines now point at {target} ({len(changed)} notebook files rewritten).")
@@ -82,16 +82,33 @@ def minimum_constraints(arguments) -> None:
 def slides(arguments) -> None:
     import time
 
+    from . import files
     from . import slides as decks
 
     started = time.perf_counter()
-    out = Path(arguments.out).expanduser().resolve() if arguments.out else decks.SLIDES_DIR / "_build"
+    out = files.folder_argument(arguments.out, "--out").resolve() if arguments.out else decks.SLIDES_DIR / "_build"
     built = decks.build(out, arguments.decks, offline=arguments.offline)
     print(f"Built {len(built)} deck(s) in {time.perf_counter() - started:.0f} s: open {out / 'index.html'}")
     if arguments.offline:
         print(f"reveal.js and MathJax are in {out / decks.VENDOR}: the folder presents with no network.")
     else:
         print("The decks load reveal.js and MathJax from the internet; add --offline for a copy that needs none.")
+
+
+def answer_key(arguments) -> None:
+    from . import answer_key as key
+
+    if arguments.check:
+        stale = key.stale()
+        if stale:
+            raise SystemExit(f"Out of date: {', '.join(path.name for path in stale)}. "
+                             "Run `python -m workshop_utils answer-key --render` and commit.")
+        print("The answer key and the exit questions are up to date.")
+        return
+    if not arguments.render:
+        print(f"Wrote {key.record(arguments.mode, arguments.notebooks)}")
+    for path in key.write():
+        print(f"Wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,11 +143,21 @@ def main(argv: list[str] | None = None) -> int:
                               "OUT/_vendor so the decks present with no network")
     present.add_argument("decks", nargs="*", help="only these decks, by name or number (e.g. 00 03)")
     present.set_defaults(run=slides)
+    answers = commands.add_parser("answer-key", help="run the solutions, record what every check receives, and "
+                                                     "write slides/ANSWER_KEY.md and slides/EXIT_QUESTIONS.md")
+    answers.add_argument("--mode", choices=["fast", "full"], default="fast", help="default: %(default)s")
+    answers.add_argument("--render", action="store_true", help="run nothing: rewrite the files from the stored runs")
+    answers.add_argument("--check", action="store_true", help="only report whether the files are up to date")
+    answers.add_argument("notebooks", nargs="*", help="only these notebooks, by number (e.g. 04 05)")
+    answers.set_defaults(run=answer_key)
     arguments = parser.parse_args(argv)
     try:
         arguments.run(arguments)
     except WorkshopError as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a path the user gave that no check foresaw: still one line
+        print(f"{type(error).__name__}: {error}; check the paths given and run this again.", file=sys.stderr)
         return 1
     return 0
 

@@ -7,6 +7,8 @@ Environment variables (all optional):
     WORKSHOP_FAST      1 = fast mode (small sample, few epochs), 0 = full mode,
                        unset = fast on CPU and under CI, full on a GPU
     WORKSHOP_RESULTS   a JSON file that collects every notebook's test metrics
+    WORKSHOP_MODELS    where notebooks save trained models (default: models/ in the cache;
+                       `tasks.py lab` sets it to the learner's own my-notebooks/models)
     WORKSHOP_OFFLINE   1 = never use the network: data from WORKSHOP_DATA_DIR or the cache
                        only, no pretrained weights (CI, or a day without Wi-Fi)
     WORKSHOP_STRICT_CHECKS  1 = a wrong answer to a check raises (CI runs the solutions so)
@@ -30,8 +32,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent
 
 # Fast mode keeps every notebook to a few minutes on a 2-core CPU; full mode uses it all.
-# sample_size is a target: splits keeps at least 70 products per class, so fast mode models ~8,800.
-FAST_BUDGET = {"sample_size": 8_000, "epochs": 6, "batch_size": 64}
+# sample_size is exact: splits.sample_to_budget draws that many products, at least
+# splits.MIN_SAMPLED_PER_CLASS of each class (the README and the guide quote both; a test holds them equal).
+FAST_BUDGET = {"sample_size": 8_800, "epochs": 6, "batch_size": 64}
 FULL_BUDGET = {"sample_size": None, "epochs": 20, "batch_size": 256}
 
 
@@ -76,12 +79,18 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "product-categorization-workshop"
 
 
+def models_root() -> Path:
+    """Where notebooks save the models they train: WORKSHOP_MODELS, else models/ in the cache."""
+    value = os.environ.get("WORKSHOP_MODELS", "").strip()
+    return Path(value).expanduser() if value else cache_dir() / "models"
+
+
 def models_dir(mode: str) -> Path:
     """Where notebook 05 saves its trained models and notebook 06 looks for them: one folder per
     mode ("fast" or "full", i.e. Config.mode), so a fast run never overwrites a full one."""
     if mode not in ("fast", "full"):
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}.")
-    return cache_dir() / "models" / mode
+    return models_root() / mode
 
 
 def results_path() -> Path | None:
@@ -110,7 +119,10 @@ class Config:
         return "fast" if self.fast else "full"
 
     def summary(self) -> str:
-        sample = "all rows" if self.sample_size is None else f"{self.sample_size:,} rows"
+        from .splits import MIN_SAMPLED_PER_CLASS
+
+        sample = ("all products" if self.sample_size is None else
+                  f"{self.sample_size:,} products (at least {MIN_SAMPLED_PER_CLASS} of each class or all it has)")
         return (f"{self.mode} mode: {sample}, up to {self.epochs} epochs, "
                 f"batch size {self.batch_size}, seed {self.seed}")
 

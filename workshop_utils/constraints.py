@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import config
-from .errors import WorkshopError
+from . import config, files
+from .errors import CorruptDataError, WorkshopError
 
 COLAB_FILE = config.CHECKOUT_DIR / "constraints" / "colab.txt"
 MINIMUM_FILE = config.CHECKOUT_DIR / "constraints" / "minimum.txt"
@@ -34,6 +34,9 @@ USED_THROUGH_REQUIREMENTS = {
     "protobuf": "TensorFlow's saved graphs and TensorBoard logs",
 }
 
+# A distribution name as PyPI accepts it (PEP 508).
+PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
 # Colab runs Python 3.13; CI and this machine run 3.11. A Colab version that has no release for
 # 3.11 would be listed here with the reason (and left out of colab.txt); none is needed today:
 # `pip install --dry-run` of `.[dev,slides,lab]` under colab.txt resolves on 3.11.
@@ -46,21 +49,35 @@ def canonical_name(name: str) -> str:
 
 
 def read_freeze(path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(package -> exact version, header field -> value) of a `pip freeze` file.
+    """(package -> exact version, header field -> value) of a `pip freeze` file (UTF-8, or UTF-16 as
+    PowerShell's `pip freeze > file` writes it).
 
-    Lines such as `google-colab @ file:///...` name no version on PyPI and are skipped."""
-    if not Path(path).is_file():
-        raise WorkshopError(f"No file {path}: give the path of a `pip freeze` file, e.g. constraints/colab-freeze.txt.")
-    versions, header = {}, {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    Lines such as `google-colab @ file:///...` name no version on PyPI and are skipped; any other
+    line must be `name==version` with a real version (it goes into a constraints file)."""
+    from packaging.version import InvalidVersion, Version
+
+    text = files.read_text(path, "give the output of `pip freeze`, e.g. constraints/colab-freeze.txt")
+    versions, header, seen_on = {}, {}, {}
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         field = re.match(r"#\s*(\w+):\s*(.+)", line)
         if field and field[1] in HEADER_FIELDS:
             header.setdefault(field[1], field[2].strip())
-        if not line or line.startswith("#") or "==" not in line:
-            continue
-        name, version = line.split("==", 1)
-        versions[canonical_name(name)] = version.strip()
+        if not line or line.startswith(("#", "-")) or re.match(r"[^=]*\s@\s", line):
+            continue  # comments, pip options, direct references (name @ url)
+        name, _, version = (part.strip() for part in line.partition("=="))
+        try:
+            Version(version)
+        except InvalidVersion:
+            version = ""
+        if not (PACKAGE_NAME.fullmatch(name) and version):
+            raise CorruptDataError(f"{path}, line {number}: {line[:80]!r} is not a `name==version` line of pip "
+                                   "freeze: fix or remove it (or take the freeze again), then run this again.")
+        name = canonical_name(name)
+        if name in versions and Version(versions[name]) != Version(version):
+            raise CorruptDataError(f"{path} names {name} twice, at {versions[name]} (line {seen_on[name]}) and "
+                                   f"{version} (line {number}): keep the one the environment has.")
+        versions[name], seen_on[name] = version, number
     return versions, header
 
 
@@ -142,9 +159,9 @@ def _shown(path: Path) -> str:
 
 
 def write_colab_constraints(freeze_path: Path, out: Path = COLAB_FILE, pyproject_path: Path = PYPROJECT) -> Path:
-    out = Path(out)
-    out.write_text(colab_constraints_text(Path(freeze_path), read_pyproject(pyproject_path)), encoding="utf-8")
-    return out
+    out = Path(out).expanduser()
+    files.check_outputs([out], [Path(freeze_path), Path(pyproject_path)])  # before reading: refuse early
+    return files.write_text(out, colab_constraints_text(Path(freeze_path), read_pyproject(pyproject_path)))
 
 
 def read_constraints(path: Path) -> dict[str, str]:
@@ -172,6 +189,6 @@ def minimum_constraints_text(pyproject: dict) -> str:
 
 
 def write_minimum_constraints(out: Path = MINIMUM_FILE, pyproject_path: Path = PYPROJECT) -> Path:
-    out = Path(out)
-    out.write_text(minimum_constraints_text(read_pyproject(pyproject_path)), encoding="utf-8")
-    return out
+    out = Path(out).expanduser()
+    files.check_outputs([out], [Path(pyproject_path)])
+    return files.write_text(out, minimum_constraints_text(read_pyproject(pyproject_path)))

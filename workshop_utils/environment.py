@@ -6,8 +6,11 @@ import importlib.metadata
 import os
 import random
 import re
+import select
+import stat
 import sys
 import tempfile
+import threading
 import warnings
 
 import numpy as np
@@ -114,6 +117,65 @@ def tensorflow_start_up_log_hidden():
                     if line.strip() and not TENSORFLOW_LOG_LINE.match(line)]
             if kept:
                 print("\n".join(kept), file=sys.stderr)
+
+
+_RUNTIME_LOG_LINE = re.compile(TENSORFLOW_LOG_LINE.pattern.encode())
+_runtime_log_filter: threading.Thread | None = None
+
+
+def hide_runtime_log_in_notebook() -> None:
+    """In a Jupyter or Colab kernel, keep C++ log lines out of the notebook for the rest of the session.
+
+    ipykernel points file descriptor 2 at a pipe and shows what comes through it as stderr
+    output, and TensorFlow's C++ runtime writes there at any time (cuInit when GPUs are listed,
+    tf.data notices when a model predicts). So fd 2 becomes a pipe of ours whose thread passes
+    every line on to ipykernel's pipe except log lines, which go to the kernel's terminal
+    (Colab: the runtime log). Python's sys.stderr (progress bars, warnings, tracebacks) does
+    not use fd 2 and is not touched. Outside a kernel that captures fd 2, nothing changes.
+    """
+    global _runtime_log_filter
+    if _runtime_log_filter is not None or os.name != "posix":
+        return
+    iostream = sys.modules.get("ipykernel.iostream")  # imported when we run in a kernel
+    try:
+        if not (iostream and isinstance(sys.stderr, iostream.OutStream) and stat.S_ISFIFO(os.fstat(2).st_mode)):
+            return
+        terminal = sys.stderr.fileno()  # ipykernel's copy of the kernel's original stderr
+        notebook = os.dup(2)
+        source, sink = os.pipe()
+    except (OSError, ValueError):
+        return
+    os.dup2(sink, 2)
+    os.close(sink)
+    _runtime_log_filter = threading.Thread(target=_pass_on_all_but_log_lines, args=(source, notebook, terminal),
+                                           name="runtime-log-filter", daemon=True)
+    _runtime_log_filter.start()
+
+
+def _pass_on_all_but_log_lines(source: int, notebook: int, terminal: int) -> None:
+    def send(lines: list[bytes]) -> None:
+        for target, logged in ((notebook, False), (terminal, True)):
+            data = b"".join(line for line in lines if bool(_RUNTIME_LOG_LINE.match(line)) == logged)
+            if data:
+                os.write(target, data)
+
+    pending = b""
+    try:
+        while True:
+            # Whole lines go on at once; the start of a line waits 0.1 s for its end, then goes too.
+            if pending and not select.select([source], [], [], 0.1)[0]:
+                send([pending])
+                pending = b""
+                continue
+            chunk = os.read(source, 65536)
+            if not chunk:  # no writer left: the kernel put its own stderr back as it shut down
+                return
+            lines = (pending + chunk).splitlines(keepends=True)
+            pending = b"" if lines[-1].endswith((b"\n", b"\r")) else lines.pop()
+            send(lines)
+    except Exception:  # should this thread fail, fd 2 goes straight to ipykernel again, unfiltered
+        with contextlib.suppress(OSError):
+            os.dup2(notebook, 2)
 
 
 def gpu_names() -> list[str]:

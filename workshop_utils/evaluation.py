@@ -217,10 +217,13 @@ def compare_models(y_true, predicted_a, predicted_b, names=("A", "B"), n_classes
         raise ValueError("Both models must be scored on the same listings: the three arrays differ in length.")
     n_classes = n_classes or int(max(y_true.max(), predicted_a.max(), predicted_b.max())) + 1
     right_a, right_b = predicted_a == y_true, predicted_b == y_true
-    rows = np.random.default_rng(seed).integers(0, len(y_true), size=(resamples, len(y_true)))
-    accuracy_differences = right_a[rows].mean(axis=1) - right_b[rows].mean(axis=1)
-    f1_differences = np.array([macro_f1_of(y_true[r], predicted_a[r], n_classes)
-                               - macro_f1_of(y_true[r], predicted_b[r], n_classes) for r in rows])
+    generator = np.random.default_rng(seed)
+    accuracy_differences, f1_differences = [], []
+    for _ in range(resamples):  # one resample at a time: memory stays that of one index array
+        rows = generator.integers(0, len(y_true), size=len(y_true))
+        accuracy_differences.append(right_a[rows].mean() - right_b[rows].mean())
+        f1_differences.append(macro_f1_of(y_true[rows], predicted_a[rows], n_classes)
+                              - macro_f1_of(y_true[rows], predicted_b[rows], n_classes))
     tail = (1 - confidence) / 2 * 100
     name_a, name_b = names
     table = {}
@@ -269,7 +272,7 @@ def accuracy_lower_bound(right: int, n: int, level: float = 0.95) -> float:
 def point_threshold(confidence, correct, target: float) -> float:
     """The lowest threshold whose accepted listings are at least `target` right on these listings
     (notebook 06's exercise 3); above every confidence when none is."""
-    confidence, correct = np.asarray(confidence), np.asarray(correct, bool)  # dtype kept: a float32 threshold stays float32
+    confidence, correct = np.asarray(confidence), np.asarray(correct, bool)  # float32 stays float32
     order = np.argsort(-confidence, kind="stable")
     ranked = confidence[order]
     accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
@@ -284,7 +287,7 @@ def guaranteed_threshold(confidence, correct, target: float, level: float = 0.95
     Thresholds that no outcome could pass (too few listings accepted even if all were right) are left
     out of the sequence. With probability `level`, new listings like these, accepted at the returned
     threshold, are at least `target` right. Above every confidence when no threshold passes."""
-    confidence, correct = np.asarray(confidence), np.asarray(correct, bool)  # dtype kept: a float32 threshold stays float32
+    confidence, correct = np.asarray(confidence), np.asarray(correct, bool)  # float32 stays float32
     order = np.argsort(-confidence, kind="stable")
     ranked, hits = confidence[order], np.cumsum(correct[order])
     fewest = int(np.ceil(np.log(1 - level) / np.log(target)))  # all right, and the bound just reaches target
@@ -317,3 +320,10 @@ def record_numbers(name: str, numbers: dict, notebook: str, path: str | Path | N
                                       for key, value in numbers.items()}}
     merge_into_results(name, entry, path)
     return entry
+
+# Notebook 06's label-error section (`record_numbers`): the text model's out-of-fold probabilities
+# flag listings whose catalogue label looks wrong (workshop_utils.label_errors).
+LABEL_FLIPS_FOUND = "text (embedding) out of fold, injected label flips"      # precision, recall at the cut
+LABEL_AUDIT = "text (embedding) out of fold, audited top 50 suspects"         # audited precision and count
+LABEL_CLEANED_VALIDATION = "text (embedding, training suspects dropped) - text (embedding), validation"
+LABEL_CLEANED_TEST = "text (embedding, training suspects dropped) - text (embedding), test"  # compare_models

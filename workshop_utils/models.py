@@ -335,7 +335,7 @@ class FusionHeads:
 
     fusion_model: object      # the branches and the kept head, ready to predict
     heads: dict               # name (HEAD_NAMES) -> fitted head
-    choice: "pd.DataFrame"    # accuracy of each head on the stop rows, per form and on average
+    choice: object            # a DataFrame: accuracy of each head on the stop rows, per form and on average
     kept: str                 # the name of the head with the best average accuracy on the stop rows
     features: dict            # "full" / "short" -> part ("train", "validation", "test") -> head inputs
     stop_rows: np.ndarray     # True for the validation rows that stopped and chose the heads

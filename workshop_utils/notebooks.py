@@ -18,7 +18,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import config
+from . import config, files
+from .errors import SettingError
 
 SOLUTIONS = "solutions"
 STUDENT_COPIES = "notebooks"
@@ -26,8 +27,12 @@ SOLUTION_LINE = re.compile(
     r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\[\]'\".,\s]*?)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
-# A branch, tag or commit as git and Colab's github/ URLs accept it.
-GIT_REF = re.compile(r"(?!-)(?!.*\.\.)[\w./-]+(?<![./])")
+# A branch, tag or commit as git and Colab's github/ URLs accept it (git check-ref-format: no "..",
+# "//", part starting with "." or ending in ".lock").
+GIT_REF = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)(?!(?:.*/)?\.)(?!.*\.lock(?:/|$))[\w./-]+(?<![./])")
+# OWNER/NAME as GitHub allows them: an owner of letters, digits and single inner hyphens (39 at
+# most); a name of letters, digits, ".", "-", "_" that is not "." or "..".
+GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}")
 CHECK_CALL = re.compile(r"\bcheck\.(?P<name>\w+)\(")
 
 
@@ -174,9 +179,9 @@ def expected_files(root: Path) -> dict[Path, str]:
     return files
 
 
-def stale_files(root: Path = config.CHECKOUT_DIR) -> list[Path]:
+def stale_files(root: Path = config.CHECKOUT_DIR, expected: dict[Path, str] | None = None) -> list[Path]:
     """Files whose content differs from what `build` would write (or that should not exist)."""
-    expected = expected_files(root)
+    expected = expected_files(root) if expected is None else expected
     stale = [path for path, text in expected.items()
              if not path.exists() or path.read_text(encoding="utf-8") != text]
     stale += [path for path in sorted((root / STUDENT_COPIES).glob("*.ipynb")) if path not in expected]
@@ -190,35 +195,55 @@ def build(root: Path = config.CHECKOUT_DIR) -> list[Path]:
         problems = syntax_errors(nbformat.reads(text, as_version=4), path.name)
         if problems:
             raise NotebookSourceError("; ".join(problems))
-    changed = stale_files(root)
+    changed = stale_files(root, expected)
     (root / STUDENT_COPIES).mkdir(exist_ok=True)
     for path in changed:
         if path in expected:
-            path.write_text(expected[path], encoding="utf-8")
+            files.write_text(path, expected[path])
         else:
             path.unlink()  # a student copy whose solution was removed
     return changed
 
 
+def github_repository(text: str) -> str:
+    """OWNER/NAME from what a user types or pastes (also https://github.com/OWNER/NAME.git)."""
+    name = re.sub(r"^(?:https?://)?(?:www\.)?github\.com/|^git@github\.com:", "", text.strip())
+    name = name.removesuffix("/").removesuffix(".git")
+    if not GITHUB_REPOSITORY.fullmatch(name):
+        raise SettingError(f"{text!r} is not a GitHub repository name such as owner/name (letters, digits, "
+                           "'-', and also '.' and '_' in the name): give your fork's, as in its GitHub address.")
+    return name
+
+
 def repoint(repository: str, root: Path = config.CHECKOUT_DIR, ref: str | None = None) -> list[Path]:
     """Point badges and install lines at another GitHub repository (a fork): OWNER/NAME; with `ref`,
-    at a tag or commit instead of the branch, which freezes the helper a learner installs."""
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
-        raise ValueError(f"{repository!r} is not a GitHub repository name such as owner/name.")
+    at a tag or commit instead of the branch, which freezes the helper a learner installs.
+    Everything is checked before the first file is written."""
+    repository = github_repository(repository)
     previous, previous_ref = config.REPOSITORY, config.BRANCH
     ref = ref or previous_ref
     if not GIT_REF.fullmatch(ref):
-        raise ValueError(f"{ref!r} is not a git branch, tag or commit such as v2026.12 or main.")
+        raise SettingError(f"{ref!r} is not a git branch, tag or commit such as v2026.12 or main.")
     settings = root / "workshop_utils" / "config.py"
+    if not (settings.is_file() and (root / SOLUTIONS).is_dir()):
+        raise SettingError(f"{root} is not a clone of the workshop's repository (no {settings.name} or "
+                           f"{SOLUTIONS}/): run repoint in your fork's clone.")
     text = settings.read_text(encoding="utf-8")
-    text = re.sub(r'^REPOSITORY = ".*"$', f'REPOSITORY = "{repository}"', text, count=1, flags=re.M)
-    text = re.sub(r'^BRANCH = ".*"$', f'BRANCH = "{ref}"', text, count=1, flags=re.M)
-    settings.write_text(text, encoding="utf-8")
+    text, found = re.subn(r'^REPOSITORY = ".*"$', f'REPOSITORY = "{repository}"', text, count=1, flags=re.M)
+    text, found_ref = re.subn(r'^BRANCH = ".*"$', f'BRANCH = "{ref}"', text, count=1, flags=re.M)
+    if not (found and found_ref):
+        raise SettingError(f"{settings} has no REPOSITORY = \"...\" and BRANCH = \"...\" lines: take it "
+                           "back from the workshop's repository, then run repoint again.")
     config.REPOSITORY, config.BRANCH = repository, ref
-    changed = build(root)
+    try:
+        changed = build(root)  # checks every notebook before it writes one
+    except Exception:
+        config.REPOSITORY, config.BRANCH = previous, previous_ref
+        raise
+    files.write_text(settings, text)
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
         text = text.replace(f"{previous}/blob/{previous_ref}/", f"{repository}/blob/{ref}/")  # the badges
-        readme.write_text(text.replace(previous, repository), encoding="utf-8")
+        files.write_text(readme, text.replace(previous, repository))
     return changed

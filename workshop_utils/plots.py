@@ -228,7 +228,7 @@ def full_vs_short_chart(accuracy: pd.DataFrame, title: str | None = None):
                         width, label=column, color=OKABE_ITO[number], hatch=hatch, edgecolor="white")
         axis.bar_label(bars, labels=["" if np.isnan(value) else f"{value:.2f}" for value in accuracy[column]],
                        padding=2)  # a model not scored on that kind of title gets no bar and no label
-    axis.set_xticks(positions, accuracy.index)
+    axis.set_xticks(positions, [textwrap.fill(str(name), 14) for name in accuracy.index])  # long names: 2 lines
     axis.set(ylabel="test accuracy", ylim=(0, 1.32), yticks=np.arange(0, 1.01, 0.2),
              title=title or "Full titles and short titles")
     axis.legend(loc="upper center", ncols=len(accuracy.columns))  # above the bars and their labels
@@ -335,6 +335,42 @@ def coverage_curve(probabilities, y_true, threshold: float | None = None, target
     if target is not None or threshold is not None:
         axis.legend(loc="lower left")
     axis.set_title(title or "Coverage against accuracy: accept fewer listings, make fewer mistakes")
+    if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
+        figure.tight_layout()
+    return figure
+
+
+def flip_detection_curve(flipped, margin, cut: float, points: dict | None = None, target: tuple | None = None,
+                         title: str | None = None, figsize=(7, 4)):
+    """Precision against recall of finding the `flipped` rows (True: a label changed on purpose) by
+    flagging every row whose `margin` is below a cut, for every cut; the cut in use is marked. `points`:
+    {"name": (recall, precision)} of other detectors, each with its own marker and a direct label.
+    `target`: (recall, precision) drawn as dashed lines."""
+    import numpy as np
+    from sklearn.metrics import precision_recall_curve
+
+    flipped, margin = np.asarray(flipped, bool), np.asarray(margin)
+    precision, recall, _ = precision_recall_curve(flipped, -margin)  # a lower margin is more suspect
+    figure, axis = plt.subplots(figsize=figsize)
+    axis.plot(recall, precision, color=OKABE_ITO[0], label="normalised margin, every cut")
+    flagged = margin < cut
+    found = (flagged & flipped).sum()
+    at_cut = (found / max(flipped.sum(), 1), found / max(flagged.sum(), 1))
+    axis.plot(*at_cut, "o", color=OKABE_ITO[4], markersize=9, label=f"our cut, margin < {cut:g}")
+    for (name, (r, p)), marker in zip((points or {}).items(), "s^Dv"):
+        axis.plot([r], [p], marker, color=OKABE_ITO[2], markersize=8, label=name)
+        axis.annotate(name, (r, p), textcoords="offset points", xytext=(8, -12))
+    if target is not None:
+        axis.axvline(target[0], color="grey", linestyle="--", linewidth=1)
+        axis.axhline(target[1], color="grey", linestyle="--", linewidth=1,
+                     label=f"target: precision {target[1]:.0%} at recall {target[0]:.0%}")
+    axis.set_xlabel("recall: share of the flipped labels flagged")
+    axis.set_ylabel("precision: share of the flagged that were flipped")
+    axis.set_xlim(0, 1.02)
+    axis.set_ylim(0, 1.02)
+    axis.grid(alpha=0.3)
+    axis.legend(loc="lower left")
+    axis.set_title(title or "Finding labels flipped on purpose")
     if figure.get_layout_engine() is None:  # the decks lay out with constrained layout
         figure.tight_layout()
     return figure

@@ -10,26 +10,65 @@ what the notebook chose:
 """
 from __future__ import annotations
 
+import csv
+import io
+import math
+import os
 import time
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import ImageDecodeError
+from . import files
+from .errors import CorruptDataError, ImageDecodeError, SettingError, StorageError, WorkshopError
 from .text import is_missing
 
 TOP = 3                      # the seller sees three suggestions
 MAX_TITLE_CHARACTERS = 300   # the longest catalogue title has under 100; the model reads 24 words
+MAX_REASON_CHARACTERS = 200  # a reason quotes a path or a cell: a data: URL would fill the screen
+MAX_PHOTO_BYTES = 50 << 20   # a listing photo is far smaller; a video or a disk image is not read into memory
 LEVELS = ("leaf", "sub-category", "master category")
 REVIEW = "review"
+OUTPUT_HEADER = "row,title,suggestion_1,"  # how score_csv's outputs begin: an earlier one may be replaced
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}  # Excel's, by locale
+
+
+# ---------------------------------------------------------------- settings, checked where they enter
+def setting(name: str, value, low: float, high: float = math.inf, *, above: bool = False, advice: str) -> float:
+    """`value` as a float when it is a number from `low` (excluded when `above`) to `high`; else a
+    SettingError naming the setting, the allowed range and what to do."""
+    try:
+        number = None if isinstance(value, (str, bytes, bool, np.bool_)) else float(value)
+    except (TypeError, ValueError):
+        number = None
+    # A hair above `high` passes: "accept nothing" thresholds are the next float above the top confidence.
+    if number is None or not math.isfinite(number) or not (low < number if above else low <= number) \
+            or number > high + 1e-9:
+        allowed = f"a number {'above' if above else 'from'} {low:g}" + (f" to {high:g}" if high < math.inf else "")
+        shown = f"the text {value!r} (write numbers without quotes)" if isinstance(value, str) else repr(value)
+        raise SettingError(f"{name} must be {allowed}, not {shown}: {advice}.")
+    return number
+
+
+def check_temperature(temperature) -> float:
+    return setting("temperature", temperature, 0.0, above=True,
+                   advice="1 leaves the probabilities as they are; use the one fitted in notebook 06")
+
+
+def check_threshold(threshold, name: str = "threshold") -> float:
+    return setting(name, threshold, 0.0, 1.0,
+                   advice="it is the confidence from which a listing is auto-accepted; use the one chosen "
+                          "on the calibration set in notebook 06")
 
 
 def calibrate(probabilities, temperature: float) -> np.ndarray:
     """Temperature scaling: softmax(log(p) / T). T > 1 softens over-confident probabilities,
-    T < 1 sharpens them; the order of the classes (so every top-k) never changes."""
+    T < 1 sharpens them; the order of the classes (so every top-k) never changes (T must be > 0)."""
+    temperature = check_temperature(temperature)
     logits = np.log(np.clip(np.asarray(probabilities, dtype="float64"), 1e-12, 1.0)) / temperature
     logits -= logits.max(axis=-1, keepdims=True)
     exps = np.exp(logits)
@@ -50,6 +89,13 @@ def answer_with_hierarchy(probabilities, classes, sub_category_of: dict, master_
     `sub_category_of` maps each class to its sub-category, `master_category_of` each sub-category
     to its master category. Columns: level, answer, probability."""
     probabilities = np.asarray(probabilities)
+    if np.ndim(threshold) == 0:
+        threshold = check_threshold(threshold)
+    elif np.shape(threshold) != (len(probabilities),):
+        raise SettingError(f"threshold has {np.size(threshold)} values for {len(probabilities)} rows: "
+                           "give one number, or one per row.")
+    else:
+        threshold = np.array([check_threshold(value) for value in threshold])
     leaf_parent = {name: sub_category_of[name] for name in classes}
     sub_probabilities, subs = group_probabilities(probabilities, classes, leaf_parent)
     master_probabilities, masters = group_probabilities(sub_probabilities, subs, master_category_of)
@@ -83,6 +129,44 @@ class Categorizer:
     sub_category_of: dict | None = None      # leaf -> sub-category, from the catalogue
     master_category_of: dict | None = None   # sub-category -> master category
 
+    def __setattr__(self, name, value):
+        # Settings are checked where they enter: at creation and on any later change.
+        if name == "temperature":
+            value = check_temperature(value)
+        elif name == "threshold" or (name == "title_only_threshold" and value is not None):
+            value = check_threshold(value, name)
+        elif name == "classes":
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                raise SettingError(f"classes must be the list of class names in label order, not "
+                                   f"{type(value).__name__}: use notebook 05's classes (classes.json).")
+            value = [str(label) for label in value]
+            twice = sorted(name for name, count in Counter(value).items() if count > 1)
+            if twice:
+                raise SettingError(f"classes names {', '.join(twice)[:100]} more than once: give each class "
+                                   "once, in label order (classes.json).")
+        super().__setattr__(name, value)
+
+    def __post_init__(self):
+        try:
+            _find_layer(self.model, "vectorizer")
+        except (AttributeError, ValueError):
+            raise SettingError(f"model must be notebook 05's text or fusion model (a Keras model that reads "
+                               f"titles), not {type(self.model).__name__}: load it with models.load_models.") from None
+        outputs = _output_count(self.model)
+        if outputs is not None and outputs != len(self.classes):
+            raise SettingError(f"The model answers with {outputs} classes but classes names {len(self.classes)}: "
+                               "give the class names the model was trained with (classes.json, saved with it).")
+        if bool(self.sub_category_of) != bool(self.master_category_of):
+            raise SettingError("Give both sub_category_of and master_category_of (to answer one level up), "
+                               "or neither.")
+        if self.sub_category_of:
+            subs = [self.sub_category_of.get(name) for name in self.classes]
+            missing = [name for name, sub in zip(self.classes, subs) if sub is None]
+            missing += [sub for sub in subs if sub is not None and sub not in self.master_category_of]
+            if missing:
+                raise SettingError(f"sub_category_of and master_category_of give no parent for {missing[0]!r}: "
+                                   "build both maps from the catalogue the model was trained on.")
+
     @property
     def reads_photos(self) -> bool:
         inputs = self.model.input
@@ -99,12 +183,21 @@ class Categorizer:
     @staticmethod
     def clean_title(title) -> tuple[str, str]:
         """The title the model will read, and a note on what was done to it ("" when nothing)."""
-        if is_missing(title) or not str(title).strip():
-            return "", "the title is empty"
-        title = " ".join(str(title).split())  # newlines and tabs from a spreadsheet become spaces
+        if isinstance(title, (bytes, bytearray)):
+            title = bytes(title).decode("utf-8", errors="replace")
+        title, notes = ("" if is_missing(title) else str(title)), []
+        try:
+            title.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (half an emoji, as a browser may send): TF refuses it
+            title = title.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
+            notes.append("a broken character (half an emoji?) was left out")
+        title = " ".join(title.split())  # newlines and tabs from a spreadsheet become spaces
+        if not title:
+            return "", "; ".join(["the title is empty", *notes])
         if len(title) > MAX_TITLE_CHARACTERS:
-            return title[:MAX_TITLE_CHARACTERS], f"the title was cut to its first {MAX_TITLE_CHARACTERS} characters"
-        return title, ""
+            title = title[:MAX_TITLE_CHARACTERS]
+            notes.append(f"the title was cut to its first {MAX_TITLE_CHARACTERS} characters")
+        return title, "; ".join(notes)
 
     # ------------------------------------------------------------ photos
     @staticmethod
@@ -114,12 +207,24 @@ class Categorizer:
 
         if photo is None or is_missing(photo) or (isinstance(photo, str) and not photo.strip()):
             return None, ""
+        if isinstance(photo, str):
+            photo = photo.strip()
+            if photo.lower().startswith("data:"):
+                return None, "the photo cell holds a data: URL, not a file path (save the image to a file)"
+            if photo.lower().startswith(("http://", "https://", "www.")):
+                return None, "the photo cell holds a web address, not a file path (download the photo first)"
         try:
             if isinstance(photo, (str, Path)):
-                photo = images.read_photo_file(photo)
+                path = Path(photo).expanduser()
+                if path.is_file() and path.stat().st_size > MAX_PHOTO_BYTES:
+                    return None, f"the photo file is over {MAX_PHOTO_BYTES >> 20} MB: not a listing photo"
+                photo = images.read_photo_file(path)
             return images.load_photo(photo), ""
         except ImageDecodeError as problem:
-            return None, str(problem).split(";")[0].removeprefix("Cannot use this photo: ")
+            return None, str(problem).split(";")[0].removeprefix("Cannot use this photo: ")[:MAX_REASON_CHARACTERS]
+        except (OSError, ValueError) as problem:  # a folder, no permission, a name too long or with a NUL
+            why = getattr(problem, "strerror", None) or str(problem)
+            return None, f"cannot read the photo file {str(photo)[:100]} ({why})"
 
     # ------------------------------------------------------------ predictions
     def probabilities(self, titles: list[str], photos: list | None = None, batch_size: int = 1024):
@@ -130,7 +235,7 @@ class Categorizer:
         photos = photos if photos is not None else [None] * len(titles)
         with_photo = np.array([photo is not None for photo in photos], dtype=bool) & self.reads_photos
         if not self.reads_photos:
-            raw = self.model.predict(string_tensor(titles), batch_size=batch_size, verbose=0)
+            raw = _predict(self.model, string_tensor(titles), batch_size)
         elif not with_photo.any():
             raw = _titles_only(self.model, titles, batch_size)  # skips the CNN: same probabilities, faster
         else:
@@ -144,11 +249,13 @@ class Categorizer:
 
     def decide(self, probabilities, source) -> pd.DataFrame:
         """The top suggestions, and the answer at the most specific sure level (or review)."""
-        top = np.argsort(-probabilities, axis=1)[:, :TOP]
-        table = pd.DataFrame({f"suggestion_{k + 1}": np.asarray(self.classes, dtype=object)[top[:, k]]
-                              for k in range(TOP)})
+        top = np.argsort(-probabilities, axis=1)[:, :TOP]  # fewer columns when the model has fewer classes
+        names = np.asarray(self.classes, dtype=object)
+        table = pd.DataFrame({f"suggestion_{k + 1}": names[top[:, k]] if k < top.shape[1] else None
+                              for k in range(TOP)}, index=range(len(probabilities)))
         for k in range(TOP):
-            table[f"probability_{k + 1}"] = np.take_along_axis(probabilities, top[:, k:k + 1], axis=1)[:, 0].round(4)
+            table[f"probability_{k + 1}"] = (np.take_along_axis(probabilities, top[:, k:k + 1], axis=1)[:, 0].round(4)
+                                             if k < top.shape[1] else np.nan)
         thresholds = np.full(len(probabilities), self.threshold)
         if self.title_only_threshold is not None and self.reads_photos:
             thresholds[source == "title only"] = self.title_only_threshold
@@ -180,6 +287,12 @@ class Categorizer:
         Odd rows never stop the run: an empty title, or one with no word the model knows (only
         emoji, another script), goes to review with that reason; a very long title is cut; a
         missing or damaged photo means the title is read alone. The reason column says which."""
+        if not isinstance(listings, pd.DataFrame) or title_column not in listings:
+            columns = ", ".join(map(str, listings.columns)) if isinstance(listings, pd.DataFrame) else "none"
+            raise WorkshopError(f"score needs a pandas DataFrame with a {title_column!r} column (it has {columns}): "
+                                "name the column of listing titles, or pass title_column=.")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise SettingError(f"batch_size must be a whole number from 1, not {batch_size!r}: 1024 is a good size.")
         with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back to text, say nothing
             warnings.simplefilter("ignore")
             from tqdm.auto import tqdm
@@ -187,14 +300,14 @@ class Categorizer:
         titles, notes = zip(*(self.clean_title(title) for title in listings[title_column])) if len(listings) \
             else ((), ())
         titles, notes = list(titles), list(notes)
-        photo_values = listings[photo_column] if photo_column in listings else [None] * len(listings)
+        photo_values = list(listings[photo_column]) if photo_column in listings else [None] * len(listings)
         parts = []
         bar = tqdm(total=len(listings), desc="scoring", unit=" listings", disable=not progress)
         for start in range(0, len(listings), batch_size):
             chunk = slice(start, start + batch_size)
             chunk_titles, chunk_notes = titles[chunk], notes[chunk]
             photos, photo_notes = [], []
-            for value in list(photo_values)[chunk]:
+            for value in photo_values[chunk]:
                 photo, note = self.read_photo(value) if self.reads_photos else (None, "")
                 photos.append(photo)
                 photo_notes.append(note)
@@ -230,24 +343,104 @@ class Categorizer:
 
 
 def score_csv(categorizer: Categorizer, source: str | Path, suggestions_path: str | Path,
-              review_path: str | Path, progress: bool = True) -> dict:
+              review_path: str | Path, progress: bool = True, *, encoding: str | None = None,
+              overwrite: bool = False) -> dict:
     """Read a CSV of listings (a `title` column, optionally `photo` paths), write every row's
     suggestions to `suggestions_path` and the rows that need a person to `review_path`.
-    Returns counts and the rate in listings per second."""
-    listings = pd.read_csv(source, dtype=str, keep_default_na=False)
-    if "title" not in listings:
-        from .errors import WorkshopError
+    Returns counts and the rate in listings per second.
 
-        raise WorkshopError(f"{source} has no 'title' column (it has {', '.join(listings.columns) or 'none'}); "
-                            "name the column of listing titles 'title'.")
+    The CSV may be UTF-8 (with or without BOM), UTF-16 or Windows-1252 (detected; `encoding`
+    forces one) and separated by commas, semicolons or tabs; a relative photo path is also looked
+    for next to the CSV. A row with more cells than the header goes to review with that reason.
+    Nothing is lost: an output is never the CSV, one of its photos or the other output; each is
+    written under a temporary name and renamed when complete; an existing file is replaced only
+    when it is an earlier output of score_csv, or with overwrite=True."""
+    source = Path(source).expanduser()
+    outputs = [Path(suggestions_path).expanduser(), Path(review_path).expanduser()]
+    files.check_outputs(outputs, [source], replaceable=lambda path: overwrite or _earlier_output(path),
+                        advice="pass overwrite=True to replace it, or give the output another name")
+    listings, problems = read_listings(source, encoding)
+    written = {os.path.abspath(path) for path in outputs} | {str(path.resolve()) for path in outputs}
+    photo = next((path for path in listings["photo"] if path and os.path.abspath(path) in written), None)
+    if photo is not None:
+        raise StorageError(f"{photo} is a photo of these listings: writing an output there would replace it; "
+                           "give the output another name.")
     start = time.perf_counter()
     scored = categorizer.score(listings, progress=progress)
     seconds = time.perf_counter() - start
-    scored.to_csv(suggestions_path, index_label="row")
+    scored.loc[scored.index[list(problems)], "reason"] = list(problems.values())
     review = scored[scored["decision"] == "review"]
-    review.to_csv(review_path, index_label="row")
+    files.write_files({outputs[0]: lambda part: scored.to_csv(part, index_label="row"),
+                       outputs[1]: lambda part: review.to_csv(part, index_label="row")})
     return {"listings": len(scored), "auto-accepted": int((scored["decision"] == "auto-accept").sum()),
             "to review": len(review), "seconds": seconds, "listings per second": len(scored) / max(seconds, 1e-9)}
+
+
+def read_listings(source: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The listings of a CSV as text columns `title` and `photo` (a relative photo path not found
+    from here, but found next to the CSV, made absolute), and {row: reason} for the rows that
+    cannot be read (they get an empty title)."""
+    source = Path(source).expanduser()
+    text = files.read_text(source, "give a CSV of listings whose first line names a 'title' column "
+                                   "(in Excel: File > Save As > CSV UTF-8)", encoding)
+    first = next(line for line in text.splitlines() if line.strip())
+    separator = next((mark for mark in SEPARATORS if _column(_cells(first, mark), "title") is not None), None)
+    if separator is None:
+        raise WorkshopError(f"{source} has no 'title' column (its first line names "
+                            f"{', '.join(_cells(first, ','))[:200]}): name the column of listing titles 'title'.")
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text)))  # a photo cell may hold a whole data: URL
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    try:
+        header, *rows = [row for row in reader if row]  # blank lines are skipped, as pandas does
+    except csv.Error as error:
+        raise CorruptDataError(f"{source}, line {reader.line_num}: {error}; a cell holding a {SEPARATORS[separator]}, "
+                               "a quote or a line break must be in double quotes, its quotes doubled.") from None
+    finally:
+        csv.field_size_limit(previous)
+    columns = {name: _column(header, name) for name in ("title", "photo")}
+    problems = {number: f"the row has {len(row)} cells where the header has {len(header)} (a title holding "
+                        f"a {SEPARATORS[separator]} must be in double quotes); not scored"
+                for number, row in enumerate(rows) if len(row) > len(header)}
+    table = {name: ["" if at is None or at >= len(row) or number in problems else row[at]
+                    for number, row in enumerate(rows)] for name, at in columns.items()}
+    table["photo"] = [_next_to(path.strip(), source.parent) for path in table["photo"]]
+    return pd.DataFrame(table), problems
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    return next(csv.reader([line], delimiter=separator), [])
+
+
+def _column(header: list[str], name: str) -> int | None:
+    """Where the column is: spaces and capitals do not matter ("Title " is the title)."""
+    names = [cell.strip().lower() for cell in header]
+    return names.index(name) if name in names else None
+
+
+def _next_to(path: str, folder: Path) -> str:
+    """A relative photo path that exists only next to the CSV, as a path to there."""
+    path = os.path.expanduser(path)
+    if path and not os.path.isabs(os.path.expanduser(path)) and not os.path.exists(path) \
+            and os.path.exists(folder / path):
+        return str(folder / path)
+    return path
+
+
+def _earlier_output(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.readline().startswith(OUTPUT_HEADER)
+    except OSError:
+        return False
+
+
+def _output_count(model) -> int | None:
+    """How many classes the model answers with (None when it cannot be told before predicting)."""
+    try:
+        return int(model.outputs[0].shape[-1])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
 
 
 def _find_layer(model, name: str):
@@ -267,7 +460,16 @@ def _titles_only(fusion_model, titles, batch_size: int):
     from .models import FUSION_HEAD, listing_features
 
     features = listing_features(fusion_model, titles, None, batch_size=batch_size)
-    return fusion_model.get_layer(FUSION_HEAD).predict(features, batch_size=batch_size, verbose=0)
+    return _predict(fusion_model.get_layer(FUSION_HEAD), features, batch_size)
+
+
+def _predict(model, inputs, batch_size: int) -> np.ndarray:
+    """model.predict, without its per-call tf.data set-up (0.1 s) when the inputs are one batch:
+    a 50,000-row CSV is scored in about 50 such calls."""
+    rows = len(next(iter(inputs.values())) if isinstance(inputs, dict) else inputs)
+    if rows <= batch_size:
+        return np.asarray(model.predict_on_batch(inputs))
+    return model.predict(inputs, batch_size=batch_size, verbose=0)
 
 
 # ---------------------------------------------------------------- the demo app

@@ -97,9 +97,78 @@ def figure_style() -> None:
 
 def described(figure, draw):
     """The PNG of a figure (from `draw`), its metadata extended by describe(figure)."""
+    pad_tables(figure)
     drawn = draw(figure)
     data, metadata = drawn if isinstance(drawn, tuple) else (drawn, {})
     return data, {**(metadata or {}), **describe(figure)}
+
+
+TABLE_PADDING_PX = 8  # between a table cell's text and its border, at the figure's own size
+
+
+def pad_tables(figure, padding: float = TABLE_PADDING_PX) -> None:
+    """Keep `padding` between the text of a figure's tables (matplotlib's ax.table) and the cells'
+    borders: a column too narrow for its text takes room from columns with some to spare, a table
+    that needs more than its axes' width widens the figure, and text sits `padding` from its border
+    (matplotlib's default, a tenth of the cell's width, leaves wide columns with a wide indent).
+    Row heights stay the deck's (table.scale): they depend on the font, not on the data."""
+    tables = [(axes, table) for axes in figure.axes for table in axes.tables]
+    for _ in range(3):  # a wider figure is laid out again: measure again
+        figure.canvas.draw()  # the layout gives each axes its final width
+        renderer = figure.canvas.get_renderer()
+        widened = False
+        for axes, table in tables:
+            axes_px = axes.get_window_extent(renderer).width
+            total = widen_columns(table, renderer, axes_px, padding)
+            widened |= total is not None
+            if total is not None and total > 1:
+                for cell in table.get_celld().values():
+                    cell.set_width(cell.get_width() / total)
+                figure.set_figwidth(figure.get_figwidth() + (total - 1) * axes_px / figure.dpi)
+        if not widened:
+            break
+    for axes, table in tables:
+        axes_px = axes.get_window_extent(figure.canvas.get_renderer()).width
+        for cell in table.get_celld().values():
+            cell.PAD = padding / max(cell.get_width() * axes_px, 1)
+
+
+def widen_columns(table, renderer, axes_px: float, padding: float) -> float | None:
+    """One pass of pad_tables on one table (column widths are fractions of the axes' width): the
+    table's new width, or None when every column was wide enough."""
+    cells = table.get_celld()
+    width, need = {}, {}
+    for (_, column), cell in cells.items():
+        width[column] = cell.get_width()
+        if cell.get_text().get_text().strip():
+            required = (cell.get_text().get_window_extent(renderer).width + 2 * padding) / axes_px
+            need[column] = max(need.get(column, 0), required)
+    short = {column: need[column] - width[column] for column in need if need[column] > width[column] + 1e-9}
+    if not short:
+        return None
+    spare = {column: width[column] - need.get(column, 0) for column in width if column not in short}
+    spare = {column: room for column, room in spare.items() if room > 0}
+    taken = min(1.0, sum(short.values()) / sum(spare.values())) if spare else 0.0
+    new = {column: need[column] if column in short else width[column] - spare.get(column, 0) * taken
+           for column in width}
+    for (_, column), cell in cells.items():
+        cell.set_width(new[column])
+    return sum(new.values())
+
+
+def table_padding(figure) -> float | None:
+    """The smallest gap, in pixels at the figure's own size, between a table cell's text and its
+    border (None without a table)."""
+    if not any(axes.tables for axes in figure.axes):
+        return None
+    figure.canvas.draw()  # places the cells' text at this size (the PNG was drawn at twice it)
+    renderer = figure.canvas.get_renderer()
+    gaps = []
+    for cell in (cell for axes in figure.axes for table in axes.tables for cell in table.get_celld().values()):
+        if cell.get_visible() and cell.get_text().get_text().strip():
+            inner, outer = cell.get_text().get_window_extent(renderer), cell.get_window_extent(renderer)
+            gaps.append(min(inner.x0 - outer.x0, outer.x1 - inner.x1, inner.y0 - outer.y0, outer.y1 - inner.y1))
+    return min(gaps, default=None)
 
 
 def visible_texts(figure) -> list:
@@ -120,8 +189,8 @@ def visible_texts(figure) -> list:
 
 
 def describe(figure) -> dict:
-    """Alt text (the figure's titles and labels, or its words) and the size of its smallest
-    text in pixels when the figure is shown at its own size."""
+    """Alt text (the figure's titles and labels, or its words), the size of its smallest text and
+    the padding of its tables' cells, in pixels when the figure is shown at its own size."""
     texts = visible_texts(figure)
     smallest = min((text.get_fontsize() for text in texts), default=None)
     headings = [text.get_text() for axes in figure.axes for text in (axes.title, axes.xaxis.label, axes.yaxis.label)
@@ -133,6 +202,9 @@ def describe(figure) -> dict:
     result = {"alt": alt if len(alt) <= 400 else alt[:397] + "..."}
     if smallest is not None:
         result["smallest_text_px"] = round(smallest * figure.dpi / 72, 1)
+    padding = table_padding(figure)
+    if padding is not None:
+        result["table_padding_px"] = round(padding, 1)
     return result
 
 

@@ -70,11 +70,11 @@ def title_key(title: str) -> str:
 
 
 def grouped_split(products: pd.DataFrame, group: str = "title", label: str = LABEL,
-                  fractions: tuple[float, float, float] = SPLIT_FRACTIONS,
-                  seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Train/validation/test, stratified by label, with all rows sharing a `group` value
-    in the same part. For titles the value is compared after `title_key` (case, spacing and
-    punctuation ignored), so no title is both learned and tested."""
+                  fractions: tuple[float, ...] = SPLIT_FRACTIONS,
+                  seed: int = 42) -> tuple[pd.DataFrame, ...]:
+    """Train/validation/test (one part per fraction: k equal ones make k folds), stratified by label,
+    with all rows sharing a `group` value in the same part. For titles the value is compared after
+    `title_key` (case, spacing and punctuation ignored), so no title is both learned and tested."""
     if not np.isclose(sum(fractions), 1.0):
         raise ValueError(f"The split fractions {fractions} must add up to 1.")
     if group == "title":
@@ -103,7 +103,7 @@ def grouped_split(products: pd.DataFrame, group: str = "title", label: str = LAB
             filled[part] += sizes[position]
             part_of_group[names[position]] = part
     part = products[group].map(part_of_group)
-    return tuple(products[part == index] for index in range(3))
+    return tuple(products[part == index] for index in range(len(fractions)))
 
 
 def short_title(title, gender, colour) -> str:

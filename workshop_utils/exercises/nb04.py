@@ -199,4 +199,105 @@ def q6(answer, classes):
     return None
 
 
-EXERCISES = [q1, q2, q3, q4, q5, q6]
+
+# ---------------------------------------------------------------- q7: the paired bootstrap
+def practice_pair() -> tuple[np.ndarray, np.ndarray]:
+    """Two made-up models on the same 1,000 listings: both right on 820, both wrong on 85, only A right
+    on 60, only B on 35. Paired, the 95% interval of the difference excludes 0; unpaired, it does not."""
+    counts = {(True, True): 820, (True, False): 60, (False, True): 35, (False, False): 85}
+    pairs = np.array([key for key, count in counts.items() for _ in range(count)])
+    pairs = pairs[np.random.default_rng(7).permutation(len(pairs))]
+    return pairs[:, 0], pairs[:, 1]
+
+
+PRACTICE_RESAMPLES = 4000
+
+
+def bootstrap_intervals(right_a, right_b, resamples: int, seed: int, chunk: int = PRACTICE_RESAMPLES) -> dict:
+    """The interval the solution gives ("right") and those of likely slips, drawn as the solution draws
+    (one chunk of rng.integers is exactly the solution's draws; more chunks keep the memory small)."""
+    rng = np.random.default_rng(seed)
+    paired, unpaired, one_model = [], [], []
+    for size in [chunk] * (resamples // chunk):
+        rows = rng.integers(0, len(right_a), size=(size, len(right_a)))
+        other_rows = rng.integers(0, len(right_a), size=rows.shape)
+        paired.append(right_a[rows].mean(axis=1) - right_b[rows].mean(axis=1))
+        unpaired.append(right_a[rows].mean(axis=1) - right_b[other_rows].mean(axis=1))
+        one_model.append(right_a[rows].mean(axis=1))
+    paired, unpaired, one_model = map(np.concatenate, (paired, unpaired, one_model))
+    return {"right": np.percentile(paired, [2.5, 97.5]), "90%": np.percentile(paired, [5, 95]),
+            "shares": np.percentile(paired, [0.025, 0.975]), "unpaired": np.percentile(unpaired, [2.5, 97.5]),
+            "one model": np.percentile(one_model, [2.5, 97.5]), "B - A": -np.percentile(paired, [97.5, 2.5])}
+
+
+SLIPS = {
+    "90%": "that is a 90% interval (the 5th to the 95th percentile); a 95% interval leaves 2.5% out on each "
+           "side: np.percentile(differences, [2.5, 97.5])",
+    "shares": "np.percentile takes percents, [2.5, 97.5], not shares ([0.025, 0.975] is for np.quantile)",
+    "unpaired": "the interval is too wide: draw ONE set of rows per resample and score both models on it; "
+                "separate draws for A and B lose the pairing",
+    "one model": "that is an interval for one model's accuracy; return the interval of the difference "
+                 "accuracy(A) - accuracy(B)",
+    "B - A": "that is the interval of accuracy(B) - accuracy(A); the difference is A minus B",
+}
+
+
+@exercise("q7",
+          hint="rng = np.random.default_rng(seed); rows = rng.integers(0, n, size=(resamples, n)) draws every "
+               "resample at once, with replacement; index BOTH right_a and right_b with the same rows, take "
+               ".mean(axis=1) of each and subtract; np.percentile(differences, [2.5, 97.5]) gives (low, high)",
+          solution="""
+def paired_bootstrap(right_a, right_b, resamples=2000, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, len(right_a), size=(resamples, len(right_a)))
+    differences = right_a[rows].mean(axis=1) - right_b[rows].mean(axis=1)
+    return tuple(np.percentile(differences, [2.5, 97.5]))""")
+def q7(answer, *ignored):
+    from ..evaluation import compare_models
+
+    if not callable(answer):
+        return "pass the function itself: check.q7(paired_bootstrap)"
+    right_a, right_b = practice_pair()
+
+    def interval(seed):
+        got = answer(right_a.copy(), right_b.copy(), resamples=PRACTICE_RESAMPLES, seed=seed)
+        if got is None:
+            return "your function returns None: end it with return low, high"
+        if np.ndim(got) == 1 and len(got) == PRACTICE_RESAMPLES:
+            return "that is every resample's difference; return only the two ends: np.percentile(..., [2.5, 97.5])"
+        values = [as_number(value) for value in got] if isinstance(got, (tuple, list, np.ndarray)) else [None]
+        if len(values) != 2 or None in values:
+            return f"return the two ends of the interval, (low, high), not {describe(got)}"
+        return np.array(values)
+
+    got = interval(seed=1)
+    if isinstance(got, str):
+        return got
+    if not np.array_equal(got, interval(seed=1)):
+        return ("two calls with the same seed gave different intervals: draw from "
+                "rng = np.random.default_rng(seed), created inside the function")
+    low, high = got
+    if same(low, high):
+        return ("every resample gave the same difference: draw the rows WITH replacement (rng.integers, or "
+                "replace=True), a new set for each resample")
+    if low > high:
+        return "the two ends are swapped: low first, then high"
+    if max(abs(low), abs(high)) > 1:
+        return ("a difference of two accuracies lies between -1 and 1: use means (the share of listings right), "
+                "not counts or percents")
+    truth = compare_models(np.zeros(len(right_a), int), np.where(right_a, 0, 1), np.where(right_b, 0, 1),
+                           n_classes=2, resamples=PRACTICE_RESAMPLES, seed=1)
+    if same(got, truth.loc["accuracy", ["interval low", "interval high"]].to_numpy(dtype=float)):
+        return None
+    # Other ways to draw (a loop, rng.choice, another generator) give other numbers: the nearest of the
+    # intervals, from the solution's draws and from 5 times as many, says which one was computed.
+    draws = [bootstrap_intervals(right_a, right_b, PRACTICE_RESAMPLES, seed=1),
+             bootstrap_intervals(right_a, right_b, 5 * PRACTICE_RESAMPLES, seed=99)]
+    distance = {name: min(np.abs(got - intervals[name]).max() for intervals in draws) for name in draws[0]}
+    nearest = min(distance, key=distance.get)
+    if distance[nearest] <= (0.01 if nearest == "shares" else 0.004):  # the extreme percentiles vary more
+        return None if nearest == "right" else SLIPS[nearest]
+    return (f"({shown(low)}, {shown(high)}) is not the 95% interval of accuracy(A) - accuracy(B) on the check's "
+            f"example ({shown(draws[0]['right'][0])} to {shown(draws[0]['right'][1])} with the solution's draws)")
+
+EXERCISES = [q1, q2, q3, q4, q5, q6, q7]

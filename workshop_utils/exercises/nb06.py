@@ -1,9 +1,12 @@
 """Checks for 06_put_the_model_to_work. Every expected value is computed from the inputs."""
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
-from ..checks import exercise, same
+from ..checks import describe, exercise, same
+from ..label_errors import VERDICTS
 
 
 def reference_top_k_accuracy(probabilities, y_true, k: int) -> float:
@@ -144,4 +147,26 @@ def q5(membership, classes, sub_categories, sub_category_of):
     return None
 
 
-EXERCISES = [q1, q2, q3, q4, q5]
+@exercise("q6",
+          hint="one verdict per suspect, in the order shown, each exactly one of "
+               + ", ".join(f'"{verdict}"' for verdict in VERDICTS)
+               + ': verdicts = ["catalogue wrong", "ambiguous", ...]',
+          solution="# Yours are your own; the maintainers' (label_errors.read_audit()) are one answer:\n"
+                   'verdicts = label_errors.maintainers_verdicts(shown["id"])')
+def q6(verdicts, shown):
+    if isinstance(verdicts, str):
+        return f"that is one string; give a list of {len(shown)} verdicts, one per suspect"
+    if not isinstance(verdicts, (list, tuple, np.ndarray)) and not hasattr(verdicts, "tolist"):
+        return f"give a list of {len(shown)} verdicts, not {describe(verdicts)}"
+    verdicts = list(verdicts)
+    if len(verdicts) != len(shown):
+        return f"you gave {len(verdicts)} verdicts for the {len(shown)} suspects shown: one each, in order"
+    for number, verdict in enumerate(verdicts, start=1):
+        if verdict not in VERDICTS:
+            close = difflib.get_close_matches(str(verdict).strip().lower(), VERDICTS, n=1, cutoff=0.5)
+            meant = f'; did you mean "{close[0]}"?' if close else ""
+            return f"verdict {number} ({verdict!r}) is not one of the three{meant}"
+    return None
+
+
+EXERCISES = [q1, q2, q3, q4, q5, q6]
