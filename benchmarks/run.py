@@ -146,6 +146,8 @@ def _interval_reaches(name, floor=0.0):
 
 def _number_at_least(name, key, floor):
     def check(results):
+        if key not in results[name]:  # e.g. no accuracy where a threshold accepted nothing
+            return False, f"no {key} recorded"
         return results[name][key] >= floor, f"{results[name][key]:.4f}"
     return check, (name,)
 

@@ -152,7 +152,7 @@ def test_the_guides_notebook_05_and_06_numbers_are_the_measured_ones():
 
     for mode in ("full", "fast"):
         measured = json.loads((ROOT / "benchmarks" / f"measured-05-{mode}.json").read_text())
-        sentence = guide_measurement(f"(`measured-05-{mode}.json`")
+        sentence = guide_measurement(f"{mode.title()} mode (`measured-05-{mode}.json`")
         expected = [f"{measured[name]['accuracy']:.3f}" for name in (
             names.TEXT_MODEL, names.TEXT_MODEL_SHORT, names.TEXT_BOTH, names.TEXT_BOTH_SHORT, names.LOOKUP_SHORT,
             names.IMAGE_CNN, names.FUSION_MODEL, names.FUSION_MODEL_SHORT)]
@@ -160,10 +160,10 @@ def test_the_guides_notebook_05_and_06_numbers_are_the_measured_ones():
             expected += [f"{measured[name][key]:+.3f}" for key in ("difference", "interval low", "interval high")]
         assert re.findall(r"[+-]?\d\.\d{3}\b", sentence) == expected, f"{mode} mode: {sentence}"
         measured = json.loads((ROOT / "benchmarks" / f"measured-06-{mode}.json").read_text())
-        sentence = guide_measurement(f"(`measured-06-{mode}.json`")
+        sentence = guide_measurement(f"{mode.title()} mode (`measured-06-{mode}.json`")
         expected = [f"{measured[names.FUSION_MODEL_TOP_K]['top 3']:.3f}"]
         for name in (names.POINT_THRESHOLD, names.GUARANTEED_THRESHOLD):
             entry = measured[name]
-            expected += [f"{100 * entry['coverage']:.1f}%"] + ([f"{100 * entry[key]:.1f}%" for key in (
+            expected += [f"{100 * entry['coverage']:.1f}%"] + ([f"{100 * entry[key]:.2f}%" for key in (
                 "accuracy", "accuracy 95% low", "accuracy 95% high")] if "accuracy" in entry else [])
-        assert re.findall(r"\d+\.\d{3}\b|\d+\.\d%", sentence) == expected, f"{mode} mode: {sentence}"
+        assert re.findall(r"\d+\.\d{3}\b|\d+\.\d{1,2}%", sentence) == expected, f"{mode} mode: {sentence}"

@@ -67,8 +67,11 @@ def paragraphs():
 
 
 def test_every_ranking_sentence_states_its_uncertainty():
+    def said(paragraph):  # a ranking in quotes ("A beats B") is mentioned, not claimed
+        return re.sub(r'"[^"\n]*"', "", paragraph)
+
     unsupported = [f"{where}: {' '.join(paragraph.split())[:160]}" for where, paragraph in paragraphs()
-                   if RANKING.search(paragraph) and not UNCERTAINTY.search(paragraph)]
+                   if RANKING.search(said(paragraph)) and not UNCERTAINTY.search(paragraph)]
     assert not unsupported, "say how sure (an interval, a test, or 'noise'):\n" + "\n".join(unsupported)
 
 

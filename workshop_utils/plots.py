@@ -364,8 +364,8 @@ def flip_detection_curve(flipped, margin, cut: float, points: dict | None = None
         axis.axvline(target[0], color="grey", linestyle="--", linewidth=1)
         axis.axhline(target[1], color="grey", linestyle="--", linewidth=1,
                      label=f"target: precision {target[1]:.0%} at recall {target[0]:.0%}")
-    axis.set_xlabel("recall: share of the flipped labels flagged")
-    axis.set_ylabel("precision: share of the flagged that were flipped")
+    axis.set_xlabel("recall: share of the flipped labels that are flagged")
+    axis.set_ylabel("precision: flipped / flagged")
     axis.set_xlim(0, 1.02)
     axis.set_ylim(0, 1.02)
     axis.grid(alpha=0.3)
