@@ -52,16 +52,19 @@ def test_the_exercise_list_reads_headings_titles_and_optional_sections(tmp_path)
     ]])
     path = tmp_path / "99_notebook.ipynb"
     nbformat.write(notebook, path)
+    exercise = answer_key.Exercise
     assert answer_key.exercises(path) == [
-        answer_key.Exercise(1, "the first one", False), answer_key.Exercise(2, "inside an optional section", True),
-        answer_key.Exercise(3, "marked itself", True), answer_key.Exercise(4, "How many rows does the table have?", False)]
+        exercise(1, "the first one", False), exercise(2, "inside an optional section", True),
+        exercise(3, "marked itself", True), exercise(4, "How many rows does the table have?", False)]
 
 
 @pytest.mark.parametrize("answer, expected", [
     (np.int64(850432), "850,432"), (0.10742, "0.1074"), ("Sports Shoes", "'Sports Shoes'"), (True, "True"),
     ((0.966, 0.963), "(0.966, 0.963)"), ({"A": "overfitting"}, "{'A': 'overfitting'}"),
     (np.zeros((5, 53)), "an array of shape (5, 53)"), (pd.Series([0.5, 1.0]), "2 values from 0.5 to 1"),
-    (list(range(10)), "[0, 1, 2, 3, 4, 5, 6, 7, ... (10 in all)]"), (len, "function len"),
+    (list(range(10)), "[0, 1, 2, 3, 4, 5, 6, 7, ... (10 in all)]"), ([1234], "[1234]"), (len, "function len"),
+    (type("Model", (), {"count_params": lambda self: 1234, "__call__": lambda self, x: x})(),
+     "a model with 1,234 parameters"),  # a Keras model is callable, but not a function to try
 ])
 def test_answers_are_shown_short_and_exact(answer, expected):
     assert answer_key.shown(answer) == expected

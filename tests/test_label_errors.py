@@ -99,7 +99,7 @@ def test_q6_takes_any_ten_verdicts_and_names_the_slips():
     assert nb06.q6.reason(["catalogue wrong"] * 4 + ["ambiguous"] * 3 + ["model wrong"] * 3, shown) is None
     assert "one string" in nb06.q6.reason("catalogue wrong", shown)
     assert "9 verdicts" in nb06.q6.reason(["ambiguous"] * 9, shown)
-    assert 'did you mean "catalogue wrong"' in nb06.q6.reason(["catalog wrong"] + ["ambiguous"] * 9, shown)
+    assert '(did you mean "catalogue wrong")' in nb06.q6.reason(["catalog wrong"] + ["ambiguous"] * 9, shown)
     assert "not one of the three" in nb06.q6.reason([1] * 10, shown)
     assert "not a dict" in nb06.q6.reason({1: "ambiguous"}, shown)
 

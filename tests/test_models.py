@@ -361,3 +361,31 @@ def test_the_transfer_model_of_notebook_05_trains_one_step():
     after = [weight.numpy() for weight in model.trainable_weights]
     assert any(not np.allclose(old, new) for old, new in zip(before, after)), "the head learned"
     assert model.predict(photos, verbose=0).shape == (8, 4)
+
+
+def exercise_functions_of_05() -> dict:
+    """The functions notebook 05's model exercises define (their solutions), without running the checks."""
+    import ast
+
+    namespace = {"keras": keras, "models": models}
+    for cell in nbformat.read(NOTEBOOK_05, as_version=4).cells:
+        if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
+            tree = ast.parse(cell.source)
+            tree.body = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+            exec(compile(tree, str(NOTEBOOK_05), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_notebook_05s_model_exercises_build_the_helpers_layers():
+    """Exercise 4 writes one block of the CNN, exercise 6 the fusion head: their solutions build the
+    layers models.build_image_model and models.build_fusion_head build, which the checks compare with."""
+    from workshop_utils import images
+
+    functions = exercise_functions_of_05()
+    inputs = keras.Input(shape=(*images.IMAGE_SIZE, 3))
+    block = keras.Model(inputs, functions["conv_block"](inputs, 16, 1))
+    cnn = models.build_image_model(5, seed=0)
+    first_block = [cnn.get_layer(name) for name in ("conv_1", "batch_norm_1", "relu_1", "pool_1")]
+    assert [layer.get_config() for layer in block.layers[1:]] == [layer.get_config() for layer in first_block]
+    head, helper = functions["fusion_head"](5), models.build_fusion_head(5)
+    assert architecture(head) == architecture(helper) and head.count_params() == helper.count_params()

@@ -315,3 +315,12 @@ def test_fifty_thousand_rows_through_score_csv_stay_fast(categorizer, tmp_path):
     summary, out = score(categorizer, tmp_path, source)
     assert summary["listings"] == len(out) == 50_000 and summary["seconds"] < 30
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".partial")]
+
+
+def test_read_listings_gives_the_columns_a_caller_requires(tmp_path):
+    source = tmp_path / "listings.csv"
+    source.write_text("Title;Category\nTitan Men Watch;Watches\n")
+    listings, problems = serving.read_listings(source, required=("category",))
+    assert listings.to_dict("list") == {"title": ["Titan Men Watch"], "photo": [""], "category": ["Watches"]}
+    with pytest.raises(WorkshopError, match="no 'seller' column"):
+        serving.read_listings(source, required=("seller",))

@@ -106,16 +106,19 @@ def title(path: Path) -> str:
 
 
 # ---------------------------------------------------------------- running the solutions
-def shown(answer) -> str:
-    """An answer as the key prints it: short, exact enough to compare with a learner's."""
+def shown(answer, grouped: bool = True) -> str:
+    """An answer as the key prints it: short, exact enough to compare with a learner's. Whole
+    numbers get thousands separators, except inside a list, where the comma would be ambiguous."""
     import pandas as pd
 
+    if hasattr(answer, "count_params"):  # a Keras model (callable too, but not a function)
+        return f"a model with {answer.count_params():,} parameters"
     if callable(answer) and not isinstance(answer, (pd.Series, pd.DataFrame)):
         return f"{FUNCTION}{getattr(answer, '__name__', 'answer')}"
     if isinstance(answer, (bool, np.bool_, str)):
         return repr(answer) if isinstance(answer, str) else str(answer)
     if isinstance(answer, (int, np.integer)):
-        return f"{int(answer):,}"
+        return f"{int(answer):,}" if grouped else str(int(answer))
     if isinstance(answer, (float, np.floating)):
         return f"{float(answer):.4g}"
     if isinstance(answer, pd.Series):
@@ -123,9 +126,9 @@ def shown(answer) -> str:
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape}"
     if isinstance(answer, dict):
-        return "{" + ", ".join(f"{shown(key)}: {shown(value)}" for key, value in answer.items()) + "}"
+        return "{" + ", ".join(f"{shown(key, False)}: {shown(value, False)}" for key, value in answer.items()) + "}"
     if isinstance(answer, (list, tuple)):
-        items = [shown(item) for item in answer[:8]]
+        items = [shown(item, False) for item in answer[:8]]
         more = f", ... ({len(answer)} in all)" if len(answer) > 8 else ""
         return ("[{}]" if isinstance(answer, list) else "({})").format(", ".join(items) + more)
     return type(answer).__name__
@@ -180,7 +183,10 @@ def run(path: Path, mode: str, timeout: int = 7200) -> dict[str, dict]:
                            resources={"metadata": {"path": str(path.parent)}}).execute()
         finally:
             for name, value in saved.items():
-                os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     cells = {}
     for cell in notebook.cells:
@@ -226,13 +232,15 @@ def render_answer_key() -> str:
     runs = {mode: load_recorded(mode) for mode in MODES}
     lines = [GENERATED, "", "# Answer key", "",
              "What each exercise's check receives when the solution notebook runs, in fast mode (a CPU: "
-             "the 8,800-product sample, few epochs) and in full mode (a GPU: the whole catalogue), and "
-             "what the solution cell prints. Checks compute the right value from the learner's own "
-             "data and model, so where training is involved a right answer can differ a little from "
-             "these. Below each notebook: the answers to its Recall questions (the exit questions, "
-             "[EXIT_QUESTIONS.md](EXIT_QUESTIONS.md)).", "",
-             "Regenerate: `python -m workshop_utils answer-key --mode fast` (and `--mode full` on a "
-             "GPU, or on a CPU with time to spare; `NN` arguments run some notebooks only).", ""]
+             f"the {config.FAST_BUDGET['sample_size']:,}-product sample, few epochs) and in full mode (a GPU: "
+             "the whole catalogue), and what the solution cell prints. Checks compute the right value "
+             "from the learner's own data and model, so where training is involved a right answer can "
+             "differ a little from these. Below each notebook: the answers to its Recall questions "
+             "(the exit questions, [EXIT_QUESTIONS.md](EXIT_QUESTIONS.md)).", "",
+             "Regenerate: `python -m workshop_utils answer-key --mode fast` (and `--mode full`; `NN` "
+             "arguments run some notebooks only). *not recorded yet* means no run of that notebook in that "
+             "mode is stored: run it in full mode on a GPU (notebooks 05 and 06 train for a long time "
+             "on a CPU).", ""]
     for path in solution_paths():
         lines += [f"## {title(path)}", "", "| # | exercise | | fast mode | full mode |", "|---|---|---|---|---|"]
         for exercise in exercises(path):

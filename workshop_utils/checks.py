@@ -2,7 +2,7 @@
 
 In a notebook:
     check = workshop_utils.checks.load("00_setup_check")
-    check.q1(answer)          # says correct, or not yet with a hint
+    check.q1(answer)          # says correct, not yet with a hint, or (for a blank) not done yet
     check.q1.hint()           # the hint again
     check.q1.solution()       # only when asked
 
@@ -33,9 +33,15 @@ class Exercise:
     solution_text: str
 
     def passed(self, answer: Any, *context: Any) -> bool:
-        return answer is not Ellipsis and self.reason(answer, *context) is None
+        try:
+            return self.reason(answer, *context) is None
+        except ExerciseNotDone:
+            return False
 
     def reason(self, answer: Any, *context: Any) -> str | None:
+        """None when the answer is right, else why not; raises ExerciseNotDone for an untouched blank."""
+        if answer is Ellipsis:
+            raise self.not_done()
         try:
             return self.test(answer, *context)
         except NotImplementedError:  # an answer function whose blank is still there
@@ -46,13 +52,16 @@ class Exercise:
             return f"your answer ({describe(answer)}) could not be checked: {type(error).__name__}: {error}"
 
     def not_done(self) -> ExerciseNotDone:
-        return ExerciseNotDone(f"Exercise {self.name} is not done yet: replace the ... (or the line that raises "
-                               "ExerciseNotDone) with your answer, then run the cell again.")
+        return ExerciseNotDone(f"{self.name} is not done yet: put your answer in place of the ... (or of the line "
+                               "that raises ExerciseNotDone) and run the cell again.")
 
     def __call__(self, answer: Any, *context: Any) -> None:
-        if answer is Ellipsis:
-            raise self.not_done()
-        problem = self.reason(answer, *context)
+        try:
+            problem = self.reason(answer, *context)
+        except ExerciseNotDone as not_done:
+            # One line, not an error: "Run all" goes on past a skipped exercise (no later cell needs it).
+            print(f"⏳ {not_done}")
+            return
         # The words carry the meaning ("Correct!", "Not yet"): the emoji are decoration that shows
         # as an empty box where no emoji font is installed.
         if problem is None:

@@ -327,3 +327,6 @@ LABEL_FLIPS_FOUND = "text (embedding) out of fold, injected label flips"      # 
 LABEL_AUDIT = "text (embedding) out of fold, audited top 50 suspects"         # audited precision and count
 LABEL_CLEANED_VALIDATION = "text (embedding, training suspects dropped) - text (embedding), validation"
 LABEL_CLEANED_TEST = "text (embedding, training suspects dropped) - text (embedding), test"  # compare_models
+# The yardstick of training noise: notebook 05's text model against the same recipe with another seed.
+LABEL_RESEEDED_VALIDATION = "text (embedding, another seed) - text (embedding), validation"
+LABEL_RESEEDED_TEST = "text (embedding, another seed) - text (embedding), test"

@@ -113,6 +113,15 @@ def check_outputs(outputs: Sequence[Path], inputs: Sequence[Path] = (), *,
             raise StorageError(f"{path} exists and is not an earlier output of this kind: {advice}.")
 
 
+def begins_with(path: Path, text: str) -> bool:
+    """Does the file begin with `text`? (An earlier output of the same writer may be replaced.)"""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(len(text)) == text
+    except OSError:
+        return False
+
+
 def write_files(writers: dict[Path, Callable[[Path], None]]) -> None:
     """Write each file with its writer (called with a temporary path next to the file), then
     rename them all into place: an interrupted run never leaves half a file."""

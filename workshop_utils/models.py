@@ -184,6 +184,7 @@ def train_image_model(splits: Splits, epochs: int, batch_size: int, seed: int, v
     train = image_dataset(splits.train["image"], splits.labels("train"), batch_size=batch_size, shuffle_seed=seed)
     validation = image_dataset(splits.validation["image"], splits.labels("validation"), batch_size=batch_size)
     history = model.fit(train, validation_data=validation, epochs=epochs, callbacks=image_training_callbacks(),
+                        shuffle=False,  # the dataset shuffles itself; Keras warns about its own flag
                         verbose=verbose)
     return model, history
 
@@ -223,9 +224,10 @@ class ZeroWhenMissing(keras.layers.Layer):
 
 
 def build_fusion_head(n_classes: int, text_units: int = UNITS, image_units: int = 128, units: int = 256,
-                      dropout: float = 0.4, learning_rate: float = 1e-3):
+                      dropout: float = 0.4, learning_rate: float = 1e-3, compile: bool = True):
     """The trainable part of the fusion model, on features: inputs "title_features",
-    "photo_features" and "has_photo"; class probabilities out."""
+    "photo_features" and "has_photo"; class probabilities out. `compile=False` inside the fusion
+    model, which never trains as a whole: a saved unused optimizer would only warn when loaded."""
     title_features = keras.Input(shape=(text_units,), name="title_features")
     photo_features = keras.Input(shape=(image_units,), name="photo_features")
     has_photo = keras.Input(shape=(1,), name="has_photo")
@@ -237,6 +239,8 @@ def build_fusion_head(n_classes: int, text_units: int = UNITS, image_units: int 
     outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)
     head = keras.Model({"title_features": title_features, "photo_features": photo_features,
                         "has_photo": has_photo}, outputs, name=FUSION_HEAD)
+    if not compile:
+        return head
     head.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                  metrics=["accuracy"])
     return head
@@ -259,7 +263,7 @@ def build_fusion_model(text_model, image_model, n_classes: int | None = None, **
     text_branch = feature_branch(text_model, TEXT_FEATURES, "text_branch")
     image_branch = feature_branch(image_model, IMAGE_FEATURES, "image_branch")
     head = build_fusion_head(n_classes, text_branch.output_shape[-1], image_branch.output_shape[-1],
-                             **head_options)
+                             compile=False, **head_options)
     title = keras.Input(shape=(1,), dtype="string", name="title")
     image = keras.Input(shape=(*IMAGE_SIZE, CHANNELS), name="image")
     outputs = head({"title_features": text_branch(title), "photo_features": image_branch(image),

@@ -2,9 +2,10 @@
 
 In solutions/*.ipynb (the source):
   - `name = expression  # SOLUTION` becomes `name = ...  # YOUR ANSWER HERE`
-  - lines between `# BEGIN SOLUTION` and `# END SOLUTION` become a `# YOUR CODE HERE`
-    comment and a `raise workshop_utils.ExerciseNotDone("q4 is not done yet: ...")` (the setup
-    cell imports workshop_utils; the name comes from the cell's `check.q4(...)` call)
+  - lines between `# BEGIN SOLUTION` and `# END SOLUTION` become a `# YOUR CODE HERE` comment and,
+    inside a function, a `raise workshop_utils.ExerciseNotDone("q4 is not done yet: ...")` (the
+    setup cell imports workshop_utils; the name comes from the cell's `check.q4(...)` call); at the
+    top level of a cell, `name = ...` for each name the rest of the cell uses (see blank_source)
   - a cell tagged `solution` (an answer in words, say) is left out of the student copy
   - the first markdown cell carries the "Open in Colab" badge and the code cell tagged
     `setup` the Colab install line; both are rewritten from config.REPOSITORY.
@@ -102,33 +103,108 @@ def normalise(notebook, folder: str, filename: str):
     return notebook
 
 
-def blank_source(source: str, where: str) -> str:
-    """The student version of one code cell's source."""
-    lines, inside, indent = [], False, ""
-    for number, line in enumerate(source.splitlines(), start=1):
+def bound_names(code: str) -> list[str]:
+    """The names a piece of top-level code binds (assignments, defs, imports, loop targets), in order;
+    names local to a function, lambda or comprehension inside it are not bound by it."""
+    found = []
+
+    class Binder(ast.NodeVisitor):
+        def visit_Name(self, node):
+            if isinstance(node.ctx, ast.Store) and node.id not in found:
+                found.append(node.id)
+
+        def visit_FunctionDef(self, node):
+            found.append(node.name) if node.name not in found else None
+
+        visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+        def visit_alias(self, node):
+            name = (node.asname or node.name).split(".")[0]
+            found.append(name) if name not in found else None
+
+        def visit_Lambda(self, node):
+            pass
+
+        visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+    Binder().visit(ast.parse(code))
+    return found
+
+
+def solution_blocks(source: str, where: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, indentation) of each `# BEGIN SOLUTION` ... `# END SOLUTION` block,
+    counted from 0, the marker lines included."""
+    blocks, begin, indent = [], None, ""
+    for number, line in enumerate(source.splitlines()):
         stripped = line.strip()
         if stripped == BEGIN:
-            if inside:
-                raise NotebookSourceError(f"{where}, line {number}: nested {BEGIN}.")
-            inside, indent = True, line[: len(line) - len(line.lstrip())]
-            lines += [f"{indent}# YOUR CODE HERE", f"{indent}{not_done_line(source)}"]
+            if begin is not None:
+                raise NotebookSourceError(f"{where}, line {number + 1}: nested {BEGIN}.")
+            begin, indent = number, line[: len(line) - len(line.lstrip())]
         elif stripped == END:
-            if not inside:
-                raise NotebookSourceError(f"{where}, line {number}: {END} without {BEGIN}.")
-            inside = False
-        elif inside:
+            if begin is None:
+                raise NotebookSourceError(f"{where}, line {number + 1}: {END} without {BEGIN}.")
+            blocks.append((begin, number, indent))
+            begin = None
+    if begin is not None:
+        raise NotebookSourceError(f"{where}: {BEGIN} without {END}.")
+    return blocks
+
+
+def answer_names(source: str, block: tuple[int, int, str]) -> list[str]:
+    """The names a top-level solution block binds that the rest of its cell uses: the student copy
+    sets each to `...`, so the cell's check says "not done yet" instead of failing on a missing name."""
+    lines = source.splitlines()
+    begin, end, _ = block
+    code, rest = "\n".join(lines[begin + 1:end]), "\n".join(lines[end + 1:])
+    return [name for name in bound_names(code) if re.search(rf"\b{re.escape(name)}\b", rest)]
+
+
+def solution_only_names(source: str, where: str = "cell") -> list[str]:
+    """Names that the top-level solution blocks of a cell bind and its student copy does not: after
+    the solution cell has run, removing them leaves what the student copy would have left."""
+    lines = source.splitlines()
+    names = []
+    for block in solution_blocks(source, where):
+        begin, end, indent = block
+        if not indent:
+            kept = answer_names(source, block)
+            names += [name for name in bound_names("\n".join(lines[begin + 1:end])) if name not in kept]
+    return names
+
+
+def blank_source(source: str, where: str) -> str:
+    """The student version of one code cell's source.
+
+    A solution block inside a function becomes a line that raises ExerciseNotDone (calling the
+    unfinished function says so; its check prints "not done yet"). A block at the top level of the
+    cell becomes `name = ...` for each name it binds that the rest of the cell uses, so the cell runs
+    and its check prints "not done yet": "Run all" goes on past an untouched exercise."""
+    lines = source.splitlines()
+    blocks = {begin: (begin, end, indent) for begin, end, indent in solution_blocks(source, where)}
+    student, skip_to = [], -1
+    for number, line in enumerate(lines):
+        if number <= skip_to:
             continue
+        if number in blocks:
+            block = blocks[number]
+            skip_to, indent = block[1], block[2]
+            if indent:
+                student += [f"{indent}# YOUR CODE HERE", f"{indent}{not_done_line(source)}"]
+            else:
+                names = answer_names(source, block)
+                said = {0: "", 1: ": replace the ... below"}.get(len(names), ": replace each ... below")
+                student.append(f"# YOUR CODE HERE{said}")
+                student += [f"{name} = ...  # YOUR ANSWER HERE" for name in names]
         elif re.search(r"#\s*SOLUTION\s*$", line):
             match = SOLUTION_LINE.match(line)
             if not match:
-                raise NotebookSourceError(f"{where}, line {number}: '# SOLUTION' must end an "
+                raise NotebookSourceError(f"{where}, line {number + 1}: '# SOLUTION' must end an "
                                           "assignment such as `answer = 42  # SOLUTION`.")
-            lines.append(f"{match['indent']}{match['target'].rstrip()} = ...  # YOUR ANSWER HERE")
+            student.append(f"{match['indent']}{match['target'].rstrip()} = ...  # YOUR ANSWER HERE")
         else:
-            lines.append(line)
-    if inside:
-        raise NotebookSourceError(f"{where}: {BEGIN} without {END}.")
-    return "\n".join(lines)
+            student.append(line)
+    return "\n".join(student)
 
 
 def student_copy(solution, filename: str):

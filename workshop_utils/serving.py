@@ -357,7 +357,7 @@ def score_csv(categorizer: Categorizer, source: str | Path, suggestions_path: st
     when it is an earlier output of score_csv, or with overwrite=True."""
     source = Path(source).expanduser()
     outputs = [Path(suggestions_path).expanduser(), Path(review_path).expanduser()]
-    files.check_outputs(outputs, [source], replaceable=lambda path: overwrite or _earlier_output(path),
+    files.check_outputs(outputs, [source], replaceable=lambda path: overwrite or files.begins_with(path, OUTPUT_HEADER),
                         advice="pass overwrite=True to replace it, or give the output another name")
     listings, problems = read_listings(source, encoding)
     written = {os.path.abspath(path) for path in outputs} | {str(path.resolve()) for path in outputs}
@@ -376,10 +376,11 @@ def score_csv(categorizer: Categorizer, source: str | Path, suggestions_path: st
             "to review": len(review), "seconds": seconds, "listings per second": len(scored) / max(seconds, 1e-9)}
 
 
-def read_listings(source: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, dict[int, str]]:
-    """The listings of a CSV as text columns `title` and `photo` (a relative photo path not found
-    from here, but found next to the CSV, made absolute), and {row: reason} for the rows that
-    cannot be read (they get an empty title)."""
+def read_listings(source: str | Path, encoding: str | None = None,
+                  required: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The listings of a CSV as text columns `title`, `photo` (a relative photo path not found
+    from here, but found next to the CSV, made absolute) and the `required` ones, and {row: reason}
+    for the rows that cannot be read (their cells are empty)."""
     source = Path(source).expanduser()
     text = files.read_text(source, "give a CSV of listings whose first line names a 'title' column "
                                    "(in Excel: File > Save As > CSV UTF-8)", encoding)
@@ -398,7 +399,11 @@ def read_listings(source: str | Path, encoding: str | None = None) -> tuple[pd.D
                                "a quote or a line break must be in double quotes, its quotes doubled.") from None
     finally:
         csv.field_size_limit(previous)
-    columns = {name: _column(header, name) for name in ("title", "photo")}
+    columns = {name: _column(header, name) for name in ("title", "photo", *required)}
+    missing = [name for name in required if columns[name] is None]
+    if missing:
+        raise WorkshopError(f"{source} has no {missing[0]!r} column (it has {', '.join(header)[:200]}): "
+                            f"name that column {missing[0]!r}.")
     problems = {number: f"the row has {len(row)} cells where the header has {len(header)} (a title holding "
                         f"a {SEPARATORS[separator]} must be in double quotes); not scored"
                 for number, row in enumerate(rows) if len(row) > len(header)}
@@ -421,18 +426,9 @@ def _column(header: list[str], name: str) -> int | None:
 def _next_to(path: str, folder: Path) -> str:
     """A relative photo path that exists only next to the CSV, as a path to there."""
     path = os.path.expanduser(path)
-    if path and not os.path.isabs(os.path.expanduser(path)) and not os.path.exists(path) \
-            and os.path.exists(folder / path):
+    if path and not os.path.isabs(path) and not os.path.exists(path) and os.path.exists(folder / path):
         return str(folder / path)
     return path
-
-
-def _earlier_output(path: Path) -> bool:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.readline().startswith(OUTPUT_HEADER)
-    except OSError:
-        return False
 
 
 def _output_count(model) -> int | None:

@@ -62,7 +62,7 @@ def q2(answer, counts):
     if same(value, 1 - expected):
         return "that is the share of cells that ARE zero; the question asks for the non-zero ones"
     if same(value, 100 * expected):
-        return "give a share between 0 and 1, not a percentage"
+        return "that is a percentage (the share times 100): give the fraction between 0 and 1, divided by 100"
     if same(value, counts.nnz):
         return "that is the number of non-zero cells; divide it by the number of cells"
     return number_slip(value, expected) or f"{shown(value)} is not the share of non-zero cells"

@@ -6,34 +6,15 @@ import re
 import numpy as np
 
 from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from .keras_models import is_sparse_categorical, kinds, layers_of, learns, setting
 
 
-# ---------------------------------------------------------------- q1: parameters of a Dense layer
+# ---------------------------------------------------------------- q1: the epoch early stopping keeps
 @exercise("q1",
-          hint="every unit has one weight per input and one bias: inputs x units + units",
-          solution="answer = n_features * 256 + 256")
-def q1(answer, n_inputs, units):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number (how many parameters)")
-    expected = int(n_inputs * units + units)
-    if same(value, expected):
-        return None
-    if value == n_inputs * units:
-        return "you counted the weights; each unit also has a bias"
-    if value == n_inputs + units:
-        return "the weights connect EVERY input to EVERY unit: multiply, do not add"
-    if value == (n_inputs + 1) * units + units:
-        return "one bias per unit, not one extra input and a bias"
-    return number_slip(value, expected) or f"{shown(value)} is not {n_inputs:,} inputs x {units} units + {units} biases"
-
-
-# ---------------------------------------------------------------- q2: the epoch early stopping keeps
-@exercise("q2",
           hint="np.argmin(history['val_loss']) gives the position of the lowest validation loss, counting from 0; "
                "Keras counts epochs from 1",
           solution='answer = int(np.argmin(tfidf_history.history["val_loss"])) + 1')
-def q2(answer, history):
+def q1(answer, history):
     value = as_number(answer)
     if value is None:
         return wrong_type(answer, "one epoch number")
@@ -50,6 +31,86 @@ def q2(answer, history):
     if value == len(val_loss):
         return "that is the last epoch run; the weights kept are those of the lowest validation loss"
     return number_slip(value, expected) or f"epoch {shown(value)} does not have the lowest validation loss"
+
+
+# ---------------------------------------------------------------- q2: a deeper network, written and trained
+DEEPER = [("Dense", 256, "relu"), ("Dropout", 0.5, None), ("Dense", 128, "relu"), ("Dropout", 0.5, None)]
+
+
+def deeper_layers(layers, n_classes) -> str | None:
+    """Why the layers are not Dense 256 ReLU, Dropout 0.5, Dense 128 ReLU, Dropout 0.5, Dense softmax."""
+    found = kinds(layers)
+    wanted = [kind for kind, _, _ in DEEPER] + ["Dense"]
+    if found == ["Dense", "Dropout", "Dense"]:
+        return "that is the one-layer network: add a second Dense layer of 128 units with its own Dropout"
+    if found != wanted:
+        return f"the layers should be {', '.join(wanted)} (in that order); yours are {', '.join(found) or 'none'}"
+    for layer, (kind, size, activation) in zip(layers, DEEPER):
+        if kind == "Dense" and layer.units != size:
+            return f"the hidden Dense layers have 256 and then 128 units; {layer.name} has {layer.units}"
+        if kind == "Dense" and setting(layer, "activation") != activation:
+            return f"{layer.name} should use activation='relu', not {setting(layer, 'activation')!r}"
+        if kind == "Dropout" and not same(layer.rate, size):
+            return f"each Dropout switches off half the units: Dropout(0.5), not {layer.rate}"
+    output = layers[-1]
+    if output.units != n_classes:
+        return f"the output layer needs one unit per class, len(classes) = {n_classes}, not {output.units}"
+    if setting(output, "activation") != "softmax":
+        return (f"the output layer turns scores into probabilities: activation='softmax', "
+                f"not {setting(output, 'activation')!r}")
+    return None
+
+
+@exercise("q2",
+          hint="copy the one-layer network's cells and add keras.layers.Dense(128, activation='relu') and "
+               "keras.layers.Dropout(0.5) before the output; compile it the same way, then "
+               "deeper_history = deeper.fit(X_train, y_train, validation_data=(X_val, y_val), ...)",
+          solution="""
+keras.utils.set_random_seed(config.seed)
+inputs = keras.Input(shape=(n_features,), sparse=True, name="tfidf")
+x = keras.layers.Dense(256, activation="relu", name="hidden_1")(inputs)
+x = keras.layers.Dropout(0.5, name="dropout_1")(x)
+x = keras.layers.Dense(128, activation="relu", name="hidden_2")(x)
+x = keras.layers.Dropout(0.5, name="dropout_2")(x)
+outputs = keras.layers.Dense(len(classes), activation="softmax", name="probabilities")(x)
+deeper = keras.Model(inputs, outputs, name="tfidf_deeper")
+deeper.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-3),
+               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+deeper_history = deeper.fit(X_train, y_train, validation_data=(X_val, y_val),
+                            epochs=config.epochs, batch_size=config.batch_size,
+                            callbacks=training_callbacks(), verbose=0)""")
+def q2(model, history, x, y, n_classes):
+    import keras
+
+    if isinstance(model, keras.callbacks.History):
+        return "pass the model first, then what its fit returned: check.q2(deeper, deeper_history, ...)"
+    if not isinstance(model, keras.Model):
+        return wrong_type(model, "a Keras model, keras.Model(inputs, outputs)")
+    shape = tuple(model.inputs[0].shape)
+    if shape != (None, x.shape[1]):
+        return (f"the input takes one row of {x.shape[1]:,} TF-IDF features: keras.Input(shape=(n_features,), ...), "
+                f"not shape {shape[1:]}")
+    if not model.inputs[0].sparse:
+        return "X_train is a sparse matrix: keras.Input(..., sparse=True) keeps it sparse, as in the one-layer network"
+    problem = deeper_layers(layers_of(model), n_classes)
+    if problem:
+        return problem
+    if not getattr(model, "compiled", False) or model.optimizer is None:
+        return "compile the model before fitting it: deeper.compile(optimizer=..., loss=..., metrics=[...])"
+    if not is_sparse_categorical(model.loss):
+        return (f"the labels are integers (y_train), so the loss is 'sparse_categorical_crossentropy', "
+                f"not {model.loss!r}")
+    if not isinstance(history, keras.callbacks.History):
+        return f"pass what deeper.fit(...) returns as the second argument, not {describe(history)}"
+    if history.model is not model:
+        return "that history comes from another model: pass what deeper.fit(...) returned"
+    if "val_loss" not in history.history:
+        return "fit with validation_data=(X_val, y_val): early stopping and the curves need the validation loss"
+    if len(history.epoch) < 2:
+        return "train for more than one epoch: epochs=config.epochs (early stopping ends it when it should)"
+    if not learns(model, x, y):
+        return "five training steps from fresh weights did not lower the loss on 256 titles: check the layers' order"
+    return None
 
 
 # ---------------------------------------------------------------- q3: diagnose learning curves

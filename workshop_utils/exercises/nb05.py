@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import as_number, exercise, number_slip, same, shown, wrong_type
+from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from .keras_models import kinds, layers_of, learns, setting
 
 
 def _as_tuple(answer) -> tuple | None:
@@ -67,35 +68,132 @@ def q2(answer, n_photos, image_size):
     return number_slip(value, expected) or f"{shown(value)} MB is not the size of {n_photos:,} cached photos"
 
 
+# ---------------------------------------------------------------- q3: a tf.data pipeline for validation
+def pipeline_steps(dataset) -> list[str]:
+    """The dataset's transformations from the source to the last one: ["TensorSlice", "ParallelMap",
+    "Cache", "Batch", "Map", "Prefetch"] (a parallel map is a map too)."""
+    steps = []
+    while dataset is not None:
+        name = type(dataset).__name__.strip("_").removesuffix("Dataset").replace("ParallelMap", "Map")
+        steps.insert(0, name)
+        dataset = getattr(dataset, "_input_dataset", None)
+    return steps
+
+
 @exercise("q3",
-          hint="each filter has kernel height x kernel width x input channels weights; "
-               "count the filters, and check whether the layer has a bias",
-          solution="answer = 3 * 3 * 3 * 16  # kernel 3x3, 3 colour channels in, 16 filters, no bias")
-def q3(answer, layer):
-    kernel_height, kernel_width = layer.kernel_size
-    in_channels = int(layer.input.shape[-1])
-    filters = layer.filters
-    kernel = kernel_height * kernel_width * in_channels * filters
-    expected = int(layer.count_params())
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one whole number (how many weights)")
-    if same(value, expected):
-        return None
-    if value == kernel_height * kernel_width * filters:
-        return "each filter looks at all the input channels (red, green and blue) at once"
-    if value == kernel + filters and not layer.use_bias:
-        return "this layer has no bias (use_bias=False): the BatchNormalization after it adds its own shift"
-    if value == kernel_height * kernel_width * in_channels:
-        return "that is one filter; the layer has several"
-    return number_slip(value, expected) or f"{shown(value)} is not the number of weights of {layer.name}"
+          hint="start like the training pipeline: tf.data.Dataset.from_tensor_slices((list(photos), labels)), "
+               ".map(decode, ...), .cache(); then .batch(BATCH_SIZE), .map(scale, ...), .prefetch(AUTOTUNE), and "
+               "no .shuffle: validation predictions must come back in the order of the rows",
+          solution="""
+val_pipeline = (tf.data.Dataset.from_tensor_slices((list(splits.validation["image"]), y_val))
+                .map(decode, num_parallel_calls=AUTOTUNE)
+                .cache()
+                .batch(BATCH_SIZE)
+                .map(scale, num_parallel_calls=AUTOTUNE)
+                .prefetch(AUTOTUNE))""")
+def q3(answer, labels, batch_size, image_size):
+    import tensorflow as tf
+
+    if not isinstance(answer, tf.data.Dataset):
+        return wrong_type(answer, "a tf.data pipeline (tf.data.Dataset.from_tensor_slices(...) and its steps)")
+    steps = pipeline_steps(answer)
+    maps = [position for position, step in enumerate(steps) if step == "Map"]
+    if "Shuffle" in steps:
+        return "do not shuffle the validation photos: predictions must come back in the order of the rows"
+    if "Batch" not in steps:
+        return f"batch the photos: .batch(BATCH_SIZE) stacks {batch_size} of them for each step"
+    if "Cache" not in steps:
+        return "cache the decoded photos (.cache() after the decoding map): each epoch then reads them from memory"
+    cache, batch = steps.index("Cache"), steps.index("Batch")
+    if not maps or maps[0] > cache:
+        return "decode first (.map(decode, ...)), then cache: the cache should hold decoded photos, not JPEG bytes"
+    if cache > batch:
+        return "cache before batching, right after decoding: the cache keeps single decoded photos"
+    if not any(position > batch for position in maps):
+        return "scale after batching: .batch(...) then .map(scale, ...), so the cache keeps 1-byte values"
+    if steps[-1] != "Prefetch":
+        return "end with .prefetch(AUTOTUNE): the next batch is prepared while the model works on this one"
+    height, width = image_size
+    images, batch_labels = answer.element_spec if isinstance(answer.element_spec, tuple) else (None, None)
+    if images is None or batch_labels is None:
+        return "each element should be (photos, labels): start from from_tensor_slices((list(photos), labels))"
+    if tuple(images.shape) != (None, height, width, 3):
+        return f"a batch of photos should have the shape (None, {height}, {width}, 3), not {tuple(images.shape)}"
+    if images.dtype != tf.float32:
+        return f"the photos should be float32 in 0..1 after .map(scale, ...), not {images.dtype.name}"
+    if int(answer.cardinality()) != -(-len(labels) // batch_size):
+        return (f"{len(labels):,} validation photos in batches of {batch_size} make {-(-len(labels) // batch_size)} "
+                f"batches; yours has {int(answer.cardinality())}: use the validation photos and BATCH_SIZE")
+    first_photos, first_labels = next(iter(answer))
+    if not np.array_equal(first_labels.numpy(), np.asarray(labels)[:batch_size]):
+        return "the labels do not come in the order of the rows: use splits.validation['image'] with y_val, unshuffled"
+    if float(tf.reduce_max(first_photos)) > 1.0 or float(tf.reduce_min(first_photos)) < 0.0:
+        return "the values should lie in 0..1: .map(scale, ...) divides by 255"
+    return None
 
 
+# ---------------------------------------------------------------- q4: one convolution block
 @exercise("q4",
+          hint="x = keras.layers.Conv2D(filters, 3, padding='same', use_bias=False, name=f'conv_{block}')(x), then "
+               "BatchNormalization(momentum=0.9), Activation('relu') and MaxPooling2D(), each called on the "
+               "output of the one before; return the last output",
+          solution="""
+def conv_block(x, filters, block):
+    x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv_{block}")(x)
+    x = keras.layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{block}")(x)
+    x = keras.layers.Activation("relu", name=f"relu_{block}")(x)
+    return keras.layers.MaxPooling2D(name=f"pool_{block}")(x)""")
+def q4(answer, image_size):
+    import keras
+
+    if not callable(answer):
+        return wrong_type(answer, "the function itself: check.q4(conv_block, images.IMAGE_SIZE)")
+    height, width = image_size
+    inputs = keras.Input(shape=(height, width, 3))
+    output = answer(inputs, 16, 1)
+    if output is None:
+        return "your function returns None: end it with return and the output of the pooling layer"
+    block = keras.Model(inputs, output)
+    layers = layers_of(block)
+    found = ["Activation" if kind == "ReLU" else kind for kind in kinds(layers)]  # either layer is a ReLU
+    wanted = ["Conv2D", "BatchNormalization", "Activation", "MaxPooling2D"]
+    if found != wanted:
+        return f"a block is Conv2D, BatchNormalization, ReLU, MaxPooling2D, in that order; yours is {', '.join(found)}"
+    conv, norm, relu, _ = layers
+    if conv.filters != 16 or tuple(conv.kernel_size) != (3, 3):
+        return (f"conv_block(x, 16, 1) should make 16 filters of 3 x 3: Conv2D(filters, 3, ...); yours has "
+                f"{conv.filters} of {conv.kernel_size}")
+    if conv.use_bias:
+        return "use_bias=False: the BatchNormalization after the convolution adds its own shift"
+    if conv.padding != "same":
+        return "padding='same' keeps the photo's height and width through the convolution, before pooling halves them"
+    if conv.name != "conv_1":
+        return f"name the convolution f'conv_{{block}}' (conv_1 for block 1), not {conv.name!r}"
+    if not same(norm.momentum, 0.9):
+        return (f"BatchNormalization(momentum=0.9): its running statistics follow recent batches; "
+                f"yours has {norm.momentum}")
+    if type(relu).__name__ == "Activation" and setting(relu, "activation") != "relu":
+        return f"the activation is 'relu', not {setting(relu, 'activation')!r}"
+    half, quarter = (None, height // 2, width // 2, 16), (None, height // 4, width // 4, 32)
+    if tuple(block.output.shape) != half:
+        return f"block 1 should turn ({height}, {width}, 3) into {half[1:]}, not {tuple(block.output.shape)[1:]}"
+    second = answer(block.output, 32, 2)
+    if tuple(second.shape) != quarter:
+        return f"a second block, conv_block(x, 32, 2), should give {quarter[1:]}, not {tuple(second.shape)[1:]}"
+    classifier = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling2D()(output))
+    model = keras.Model(inputs, classifier)
+    model.compile(loss="sparse_categorical_crossentropy")
+    photos = np.random.default_rng(0).random((12, height, width, 3)).astype("float32")
+    if not learns(model, photos, np.arange(12) % 3):
+        return "a block and a softmax, trained a few steps on 12 photos, did not lower the loss: check the layers"
+    return None
+
+
+@exercise("q5",
           hint="pick the row of `scan` with the highest validation macro F1 and read its weight; "
                "the test set plays no part in choosing",
           solution='answer = float(scan.loc[scan["validation macro F1"].idxmax(), "text weight"])')
-def q4(answer, scan):
+def q5(answer, scan):
     best_row = scan["validation macro F1"].idxmax()
     expected = float(scan.loc[best_row, "text weight"])
     value = as_number(answer)
@@ -114,42 +212,67 @@ def q4(answer, scan):
             or f"the weight {shown(value)} does not give the best validation macro F1 in the scan")
 
 
-@exercise("q5",
-          hint="only the head trains: the BatchNormalization layer trains 2 numbers per feature (its "
-               "moving mean and variance are not trained), then each Dense layer has inputs x units "
-               "weights plus one bias per unit",
-          solution="features = 128 + 128 + 1                # title features + photo features + has_photo\n"
-                   "batch_norm = 2 * features               # gamma and beta\n"
-                   "hidden = features * 256 + 256\n"
-                   "output = 256 * len(splits.classes) + len(splits.classes)\n"
-                   "answer = batch_norm + hidden + output")
-def q5(answer, model):
-    trainable = int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
-    everything = int(model.count_params())
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one whole number (how many parameters train)")
-    if same(value, trainable):
-        return None
-    if value == everything:
-        return "that counts every parameter; the two branches are frozen and only the head trains"
-    batch_norms = [layer for layer in model.layers if layer.__class__.__name__ == "BatchNormalization"
-                   and layer.trainable]
-    moving = int(sum(np.prod(weight.shape) for layer in batch_norms for weight in layer.non_trainable_weights))
-    if moving and value == trainable + moving:
-        return "BatchNormalization's moving mean and variance are updated during training but not by "\
-               "gradient descent: they are not trainable parameters"
-    return (number_slip(value, trainable)
-            or f"{shown(value)} is not the number of parameters that train in the fusion model")
-
-
+# ---------------------------------------------------------------- q6: the fusion head
 @exercise("q6",
+          hint="x = keras.layers.Concatenate()([title_features, photo_part, has_photo]), then "
+               "BatchNormalization(), Dense(256, activation='relu'), Dropout(0.4), each on the output of the one "
+               "before, and outputs = keras.layers.Dense(n_classes, activation='softmax')(x)",
+          solution="""
+x = keras.layers.Concatenate(name="both_features")([title_features, photo_part, has_photo])
+x = keras.layers.BatchNormalization(name="batch_norm")(x)
+x = keras.layers.Dense(256, activation="relu", name="fusion_dense")(x)
+x = keras.layers.Dropout(0.4, name="fusion_dropout")(x)
+outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)""")
+def q6(answer, n_classes):
+    import keras
+
+    from ..models import build_fusion_head
+
+    if isinstance(answer, keras.Model) or not callable(answer):
+        return wrong_type(answer, "the function itself: check.q6(fusion_head, len(classes))")
+    head = answer(n_classes)
+    if not isinstance(head, keras.Model):
+        return f"fusion_head(n_classes) should return the keras.Model it builds, not {describe(head)}"
+    layers = [layer for layer in layers_of(head) if type(layer).__name__ != "ZeroWhenMissing"]
+    found, wanted = kinds(layers), ["Concatenate", "BatchNormalization", "Dense", "Dropout", "Dense"]
+    if found[:1] != ["Concatenate"]:
+        return f"start with keras.layers.Concatenate()([...]) of the three inputs; your layers: {', '.join(found)}"
+    fed = {tensor._keras_history.operation.name for tensor in layers[0].input}
+    if "photo_features" in fed:
+        return "concatenate photo_part (the photo features zeroed when there is no photo), not photo_features"
+    width = layers[0].output.shape[-1]
+    reference = build_fusion_head(n_classes)
+    if width != reference.get_layer("both_features").output.shape[-1]:
+        return (f"the three inputs side by side make {reference.get_layer('both_features').output.shape[-1]} "
+                f"features (title, photo, has_photo); yours make {width}")
+    if found != wanted:
+        return f"after Concatenate: BatchNormalization, Dense, Dropout and the output Dense; yours: {', '.join(found)}"
+    _, _, dense, dropout, output = layers
+    if dense.units != 256 or setting(dense, "activation") != "relu":
+        return (f"the hidden layer is Dense(256, activation='relu'); yours has {dense.units} units, "
+                f"activation {setting(dense, 'activation')!r}")
+    if not same(dropout.rate, 0.4):
+        return f"Dropout(0.4) after the hidden layer, not {dropout.rate}"
+    if output.units != n_classes or setting(output, "activation") != "softmax":
+        return f"the output is Dense(n_classes, activation='softmax'): {n_classes} probabilities"
+    if head.count_params() != reference.count_params():
+        return f"{head.count_params():,} parameters, where the head described has {reference.count_params():,}"
+    rng = np.random.default_rng(0)
+    features = {"title_features": rng.normal(size=(32, 128)).astype("float32"),
+                "photo_features": rng.normal(size=(32, 128)).astype("float32"),
+                "has_photo": (np.arange(32) % 2).astype("float32")[:, None]}
+    if not learns(head, features, np.arange(32) % n_classes):
+        return "trained a few steps on 32 listings, your head did not lower its loss: check the layers"
+    return None
+
+
+@exercise("q7",
           hint="compare the change of the two averages between the text model and the fusion model; "
                "macro F1 gives every class the same weight",
           solution='gain = comparison.loc[["macro average", "weighted average"], "fusion model"] \\\n'
                    '       - comparison.loc[["macro average", "weighted average"], "text"]\n'
                    'answer = "macro" if gain["macro average"] > gain["weighted average"] else "weighted"')
-def q6(answer, comparison):
+def q7(answer, comparison):
     gain = {average: comparison.loc[f"{average} average", "fusion model"] - comparison.loc[f"{average} average", "text"]
             for average in ("macro", "weighted")}
     expected = "macro" if gain["macro"] > gain["weighted"] else "weighted"
@@ -163,13 +286,13 @@ def q6(answer, comparison):
             f"{gain[answer.strip().lower()]:+.3f}")
 
 
-@exercise("q7",
+@exercise("q8",
           hint="keep the title's first word, then the gender, then the colour, joined by single spaces; "
                "a missing gender or colour is NaN (a float, not a string): leave it out",
           solution="def short_title(title, gender, colour):\n"
                    "    words = title.split()[:1] + [value for value in (gender, colour) if isinstance(value, str)]\n"
                    "    return \" \".join(words)")
-def q7(answer, products):
+def q8(answer, products):
     from ..splits import short_title
 
     if not callable(answer):
@@ -192,4 +315,4 @@ def q7(answer, products):
     return None
 
 
-EXERCISES = [q1, q2, q3, q4, q5, q6, q7]
+EXERCISES = [q1, q2, q3, q4, q5, q6, q7, q8]

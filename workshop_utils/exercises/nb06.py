@@ -164,7 +164,7 @@ def q6(verdicts, shown):
     for number, verdict in enumerate(verdicts, start=1):
         if verdict not in VERDICTS:
             close = difflib.get_close_matches(str(verdict).strip().lower(), VERDICTS, n=1, cutoff=0.5)
-            meant = f'; did you mean "{close[0]}"?' if close else ""
+            meant = f' (did you mean "{close[0]}")' if close else ""
             return f"verdict {number} ({verdict!r}) is not one of the three{meant}"
     return None
 
