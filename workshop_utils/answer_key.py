@@ -111,6 +111,9 @@ def shown(answer, grouped: bool = True) -> str:
     numbers get thousands separators, except inside a list, where the comma would be ambiguous."""
     import pandas as pd
 
+    if hasattr(answer, "element_spec"):  # a tf.data pipeline: what one element (batch) holds
+        spec = answer.element_spec
+        return f"a tf.data pipeline of {tuple((spec[0] if isinstance(spec, tuple) else spec).shape)} batches"
     if hasattr(answer, "count_params"):  # a Keras model (callable too, but not a function)
         return f"a model with {answer.count_params():,} parameters"
     if callable(answer) and not isinstance(answer, (pd.Series, pd.DataFrame)):
