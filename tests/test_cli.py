@@ -134,7 +134,8 @@ def test_colab_constraints_read_a_freeze_saved_by_powershell(tmp_path, capsys):
     utf16.write_bytes(FREEZE.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
     assert main(["colab-constraints", str(utf16), "--out", str(tmp_path / "colab.txt")]) == 0, capsys.readouterr().err
     assert main(["colab-constraints", str(FREEZE), "--out", str(tmp_path / "expected.txt")]) == 0
-    assert (tmp_path / "colab.txt").read_text().splitlines()[1:] == (tmp_path / "expected.txt").read_text().splitlines()[1:]
+    written, expected = ((tmp_path / name).read_text().splitlines()[1:] for name in ("colab.txt", "expected.txt"))
+    assert written == expected
 
 
 @pytest.mark.parametrize("line, words", [("numpy==latest", "line 14"), ("numpy==", "line 14"), ("numpy", "line 14"),

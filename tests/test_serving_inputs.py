@@ -142,7 +142,8 @@ def test_a_header_without_rows_writes_empty_outputs(categorizer, tmp_path):
     assert summary["listings"] == 0 and len(out) == 0 and "suggestion_1" in out
 
 
-@pytest.mark.parametrize("content, words", [(b"PK\x03\x04\x14\x00\x06\x00", "Excel"), (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+@pytest.mark.parametrize("content, words", [(b"PK\x03\x04\x14\x00\x06\x00", "Excel"),
+                                            (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
                                             (b"ti\x00tle\x00\x01\x02\x03\x00\x00\x00\x00\x00", "binary")])
 def test_a_binary_file_is_one_sentence(categorizer, tmp_path, content, words):
     source = tmp_path / "listings.csv"
@@ -216,7 +217,7 @@ def test_a_pipe_given_as_the_csv_is_refused_not_waited_on(categorizer, tmp_path)
 
 
 # ---------------------------------------------------------------- titles as browsers and files send them
-@pytest.mark.parametrize("title", ["Titan Men Watch \ud83d", "\ude00Titan Men Watch", "Titan Men Watch".encode(),
+@pytest.mark.parametrize("title", ["Titan Men Watch \ud83d", "\ude00Titan Men Watch", b"Titan Men Watch",
                                    b"Titan Men Watch \xff"])
 def test_a_broken_character_in_a_title_is_left_out(categorizer, title):
     suggestions, verdict = serving.demo_answer(categorizer, title)

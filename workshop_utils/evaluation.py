@@ -330,3 +330,9 @@ LABEL_CLEANED_TEST = "text (embedding, training suspects dropped) - text (embedd
 # The yardstick of training noise: notebook 05's text model against the same recipe with another seed.
 LABEL_RESEEDED_VALIDATION = "text (embedding, another seed) - text (embedding), validation"
 LABEL_RESEEDED_TEST = "text (embedding, another seed) - text (embedding), test"
+
+
+def top_k_accuracy(probabilities, y_true, k: int) -> float:
+    """The share of rows whose true class is among the `k` most probable (notebook 06's exercise 1)."""
+    top = np.argsort(-np.asarray(probabilities), axis=1)[:, :k]
+    return float((top == np.asarray(y_true)[:, None]).any(axis=1).mean())
