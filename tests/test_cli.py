@@ -76,7 +76,9 @@ def clone(checkout_copy):
 
 
 def tree(folder: Path) -> dict:
-    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    """Every file's bytes, Python's own bytecode caches left out (running the command writes them)."""
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts}
 
 
 def test_repoint_refuses_a_repository_that_cannot_exist_and_changes_nothing(clone):

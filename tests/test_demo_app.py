@@ -45,7 +45,9 @@ def fusion_categorizer(categorizer):
     image_model = models.build_image_model(len(CLASSES), seed=0)
     fusion = models.build_fusion_model(categorizer.model, image_model)
     features = models.listing_features(fusion, TITLES * 5, None)
-    fusion.get_layer(models.FUSION_HEAD).fit(features, np.array([1, 1, 0, 0, 2, 2] * 5), epochs=40, verbose=0)
+    head = fusion.get_layer(models.FUSION_HEAD)  # inside the fusion model the head is not compiled
+    head.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    head.fit(features, np.array([1, 1, 0, 0, 2, 2] * 5), epochs=40, verbose=0)
     return serving.Categorizer(fusion, CLASSES, threshold=0.6, sub_category_of=SUB_CATEGORY,
                                master_category_of=MASTER_CATEGORY)
 

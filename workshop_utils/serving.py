@@ -274,7 +274,9 @@ class Categorizer:
     def suggest(self, title, photo=None) -> dict:
         """One listing: {"suggestions": {class: probability} (top 3), "decision", "level", "answer",
         "read_from", "reason"}. Never raises on a bad title or photo: the reason says what happened."""
-        row = self.score(pd.DataFrame({"title": [title], "photo": [photo]}), progress=False).iloc[0]
+        # object columns: pandas 3's string dtype refuses half an emoji before clean_title can drop it
+        row = self.score(pd.DataFrame({"title": pd.Series([title], dtype=object),
+                                       "photo": pd.Series([photo], dtype=object)}), progress=False).iloc[0]
         suggestions = {row[f"suggestion_{k + 1}"]: float(row[f"probability_{k + 1}"])
                        for k in range(TOP) if isinstance(row[f"suggestion_{k + 1}"], str)}
         return {"suggestions": suggestions, "decision": row["decision"], "level": row["level"],
