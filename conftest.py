@@ -6,7 +6,6 @@ after each exercise cell of a solution, its student version runs in the same ker
 only the solution bound removed. From there on the kernel holds what the student copy would hold
 for every name an exercise binds, so a later cell that needs a learner's answer fails, and the
 blank itself must print its one "not done yet" line. It costs seconds, not a second run."""
-import os
 
 import nbformat
 import pytest
@@ -54,17 +53,10 @@ def kernel_started_as_in_jupyter(start_kernel):
     So the kernel starts without that variable, and with TensorFlow's whole C++ log switched on
     (as a runtime may have it), so that any log line that gets through fails its cell."""
     def setup():
-        saved = {name: os.environ.get(name) for name in ("PYTEST_CURRENT_TEST", "TF_CPP_MIN_LOG_LEVEL")}
-        os.environ.pop("PYTEST_CURRENT_TEST", None)
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
-        try:
+        from workshop_utils.environment import environment_variables
+
+        with environment_variables(PYTEST_CURRENT_TEST=None, TF_CPP_MIN_LOG_LEVEL="0"):
             start_kernel()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
     return setup
 
 

@@ -172,24 +172,18 @@ def run(path: Path, mode: str, timeout: int = 7200) -> dict[str, dict]:
     import nbformat
     from nbclient import NotebookClient
 
+    from .environment import environment_variables
+
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "checks.jsonl"
         setup = next(index for index, cell in enumerate(notebook.cells)
                      if "setup" in cell.metadata.get("tags", []))
         notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(RECORDER.format(path=str(log))))
-        saved = {name: os.environ.get(name) for name in ("WORKSHOP_FAST", "WORKSHOP_STRICT_CHECKS")}
-        os.environ.update(WORKSHOP_FAST="1" if mode == "fast" else "0", WORKSHOP_STRICT_CHECKS="1")
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        try:
+        with environment_variables(WORKSHOP_FAST="1" if mode == "fast" else "0", WORKSHOP_STRICT_CHECKS="1"):
             NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                            resources={"metadata": {"path": str(path.parent)}}).execute()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     cells = {}
     for cell in notebook.cells:

@@ -83,6 +83,24 @@ TENSORFLOW_LOG_LINE = re.compile(
 
 
 @contextlib.contextmanager
+def environment_variables(**values: str | None):
+    """Set (or, with None, unset) environment variables for the block, then put back what was there."""
+    def apply(settings):
+        for name, value in settings.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    saved = {name: os.environ.get(name) for name in values}
+    apply(values)
+    try:
+        yield
+    finally:
+        apply(saved)
+
+
+@contextlib.contextmanager
 def tensorflow_start_up_log_hidden():
     """Import TensorFlow inside this block to keep its C++ start-up log off the screen.
 
