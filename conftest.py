@@ -28,7 +28,7 @@ def untouched_blank(item, notebooks) -> list:
     """The student version of a solution's exercise cell, to run right after it (none for other cells)."""
     from nbval.plugin import IPyNbCell
 
-    from workshop_utils import notebooks as generator
+    from tools import notebooks as generator
 
     if item.parent not in notebooks or item.fspath.basename in STUDENT_COPY_NOT_RUN:
         return []

@@ -191,11 +191,11 @@ def lab() -> None:
 
 
 def slides() -> None:
-    """python -m workshop_utils slides in .venv, with the same data defaults as lab and test."""
+    """python -m tools slides in .venv, with the same data defaults as lab and test."""
     arguments = sys.argv[2:]
     python = lab_environment("--latest" in arguments)
     offline_data_defaults()
-    command = [str(python), "-m", "workshop_utils", "slides", *(part for part in arguments if part != "--latest")]
+    command = [str(python), "-m", "tools", "slides", *(part for part in arguments if part != "--latest")]
     print("$", " ".join(command), flush=True)
     # The build says what went wrong in one sentence of its own: pass on its exit code only.
     sys.exit(subprocess.run(command, cwd=ROOT).returncode)

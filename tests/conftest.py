@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workshop_utils import data
+from tools import ROOT
 
 
 def jpeg_bytes(colour=(200, 30, 30), size=(60, 80)) -> bytes:
@@ -118,18 +119,18 @@ def clean_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def checkout_copy(tmp_path, monkeypatch):
-    """The files `repoint` rewrites (notebooks, config.py, README), copied into tmp_path; the
+    """The files `repoint` rewrites (notebooks, tools/course.py, README), copied into tmp_path; the
     repository settings in memory are restored after the test."""
     import shutil
 
-    from workshop_utils import config
+    from tools import course
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     for folder in ("solutions", "notebooks"):
         shutil.copytree(root / folder, tmp_path / folder)
-    (tmp_path / "workshop_utils").mkdir()
-    shutil.copy(root / "workshop_utils" / "config.py", tmp_path / "workshop_utils" / "config.py")
+    (tmp_path / "tools").mkdir()
+    shutil.copy(root / "tools" / "course.py", tmp_path / "tools" / "course.py")
     shutil.copy(root / "README.md", tmp_path / "README.md")
-    monkeypatch.setattr(config, "REPOSITORY", config.REPOSITORY)
-    monkeypatch.setattr(config, "BRANCH", config.BRANCH)
+    monkeypatch.setattr(course, "REPOSITORY", course.REPOSITORY)
+    monkeypatch.setattr(course, "BRANCH", course.BRANCH)
     return tmp_path

@@ -9,7 +9,7 @@ import ast
 
 import nbformat
 
-from workshop_utils import notebooks
+from tools import notebooks
 
 # Student copies whose later cells still call a learner's answer, and why: their blanks are not run.
 STUDENT_COPY_NOT_RUN: dict[str, str] = {}

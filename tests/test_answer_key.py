@@ -1,6 +1,6 @@
 """The answer key and the exit questions: generated from the solutions, complete, and up to date.
 
-The values come from running the solution notebooks (`python -m workshop_utils answer-key`), never
+The values come from running the solution notebooks (`python -m tools answer-key`), never
 from a hand: these tests fail when a notebook gains an exercise the last run did not record, when
 the Recall questions change and the printed files were not regenerated, and when the recorder
 misses a check call.
@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workshop_utils import answer_key
+from tools import answer_key
 
 SOLUTIONS = answer_key.solution_paths()
 
 
 def test_the_answer_key_and_the_exit_questions_are_up_to_date():
     stale = answer_key.stale()
-    assert not stale, (f"out of date: {[path.name for path in stale]}; run `python -m workshop_utils answer-key "
+    assert not stale, (f"out of date: {[path.name for path in stale]}; run `python -m tools answer-key "
                        "--render` (the notebooks' exercises or Recall changed, or a new run was stored)")
 
 
@@ -29,7 +29,7 @@ def test_the_answer_key_and_the_exit_questions_are_up_to_date():
 def test_every_exercise_has_its_fast_mode_value(path):
     recorded = answer_key.load_recorded("fast").get(path.stem, {})
     missing = [exercise.check for exercise in answer_key.exercises(path) if exercise.check not in recorded]
-    assert not missing, (f"{path.stem}: no recorded answer for {missing}; run `python -m workshop_utils answer-key "
+    assert not missing, (f"{path.stem}: no recorded answer for {missing}; run `python -m tools answer-key "
                          f"--mode fast {path.stem[:2]}`")
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 from workshop_utils import evaluation
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def benchmark():

@@ -1,15 +1,14 @@
 """The exercise-check API, and that every notebook's checks load."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from workshop_utils import checks
 from workshop_utils.errors import ExerciseNotDone
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @checks.exercise("q9", hint="it is 42", solution="answer = 6 * 7")

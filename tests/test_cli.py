@@ -9,12 +9,17 @@ from pathlib import Path
 import pytest
 
 from workshop_utils import data
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+
+
+def command_line(command: str) -> str:
+    """The learner's package has one command (download); the maintainers' are in tools/."""
+    return "workshop_utils" if command == "download" else "tools"
 
 
 def cli(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workshop_utils", *arguments], capture_output=True,
+    return subprocess.run([sys.executable, "-m", command_line(arguments[0]), *arguments], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, **environment}, timeout=300)
 
 
@@ -56,8 +61,9 @@ def test_readme_test_command_is_what_ci_runs():
 # ---------------------------------------------------------------- arguments checked before anything is written
 def one_line_error(capsys, *arguments: str) -> str:
     """Run the command line in this process: it must fail with exit code 1 and one line."""
-    from workshop_utils.__main__ import main
+    import importlib
 
+    main = importlib.import_module(f"{command_line(arguments[0])}.__main__").main
     assert main(list(arguments)) == 1
     error = capsys.readouterr().err.strip()
     assert error and "\n" not in error and "Traceback" not in error, error
@@ -67,11 +73,12 @@ def one_line_error(capsys, *arguments: str) -> str:
 @pytest.fixture
 def clone(checkout_copy):
     """A clone of the repository in tmp_path, with its own package, so a command run there
-    (`python -m workshop_utils` from that folder) rewrites that copy, never this checkout."""
+    (`python -m tools` from that folder) rewrites that copy, never this checkout."""
     import shutil
 
-    shutil.copytree(ROOT / "workshop_utils", checkout_copy / "workshop_utils", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("workshop_utils", "tools"):
+        shutil.copytree(ROOT / package, checkout_copy / package, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     return checkout_copy
 
 
@@ -83,7 +90,7 @@ def tree(folder: Path) -> dict:
 
 def test_repoint_refuses_a_repository_that_cannot_exist_and_changes_nothing(clone):
     before = tree(clone)
-    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "repoint", "../x"], capture_output=True,
+    finished = subprocess.run([sys.executable, "-m", "tools", "repoint", "../x"], capture_output=True,
                               text=True, cwd=clone, env={**os.environ, "PYTHONPATH": str(clone)}, timeout=300)
     assert finished.returncode == 1 and finished.stderr.strip().count("\n") == 0, finished.stderr
     assert "not a GitHub repository name" in finished.stderr and tree(clone) == before
@@ -92,7 +99,7 @@ def test_repoint_refuses_a_repository_that_cannot_exist_and_changes_nothing(clon
 @pytest.mark.parametrize("name", ["../x", "owner/..", "owner/.", "a/b/c", "-owner/name", "owner-/name", "own_er/name",
                                   "owner/", "/name", "owner/na me", "o" * 40 + "/name", "owner/name;rm", ""])
 def test_repoint_checks_the_name_first(checkout_copy, name):
-    from workshop_utils import notebooks
+    from tools import notebooks
     from workshop_utils.errors import SettingError
 
     before = tree(checkout_copy)
@@ -103,22 +110,22 @@ def test_repoint_checks_the_name_first(checkout_copy, name):
 
 @pytest.mark.parametrize("ref", ["a/.hidden", "v1.lock", "a//b", ".v1"])
 def test_repoint_refuses_a_ref_git_refuses(checkout_copy, ref):
-    from workshop_utils import notebooks
+    from tools import notebooks
 
     with pytest.raises(ValueError, match="not a git branch"):
         notebooks.repoint("someone/fork", checkout_copy, ref=ref)
 
 
 def test_repoint_takes_a_pasted_github_address(checkout_copy):
-    from workshop_utils import notebooks
+    from tools import notebooks
 
     notebooks.repoint("https://github.com/someone/fork.of_workshop.git", checkout_copy)
-    assert 'REPOSITORY = "someone/fork.of_workshop"' in (checkout_copy / "workshop_utils" / "config.py").read_text()
+    assert 'REPOSITORY = "someone/fork.of_workshop"' in (checkout_copy / "tools" / "course.py").read_text()
     assert not list(checkout_copy.rglob(".partial-*"))
 
 
 def test_repoint_outside_a_clone_is_one_sentence(tmp_path):
-    from workshop_utils import notebooks
+    from tools import notebooks
     from workshop_utils.errors import SettingError
 
     with pytest.raises(SettingError, match="not a clone"):
@@ -130,7 +137,7 @@ FREEZE = ROOT / "constraints" / "colab-freeze.txt"
 
 
 def test_colab_constraints_read_a_freeze_saved_by_powershell(tmp_path, capsys):
-    from workshop_utils.__main__ import main
+    from tools.__main__ import main
 
     utf16 = tmp_path / "freeze.txt"
     utf16.write_bytes(FREEZE.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
@@ -161,7 +168,7 @@ def test_colab_constraints_on_a_binary_or_empty_file_is_one_line(tmp_path, capsy
 
 
 def test_constraints_never_replace_their_input_nor_write_into_nowhere(tmp_path, capsys):
-    from workshop_utils import constraints
+    from tools import constraints
     from workshop_utils.errors import StorageError
 
     freeze = tmp_path / "freeze.txt"
@@ -184,3 +191,10 @@ def test_a_folder_argument_that_is_a_file_is_one_line(tmp_path, capsys, command)
     for target in (a_file, a_file / "kit"):
         assert "is a file, not a folder" in one_line_error(capsys, *command.split(), str(target))
     assert a_file.read_text() == "mine" and [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_maintainers_command_given_to_the_package_says_where_it_went():
+    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "00"], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+    assert finished.returncode == 1 and finished.stderr.strip().count("\n") == 0, finished.stderr
+    assert "python -m tools slides 00" in finished.stderr

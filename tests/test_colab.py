@@ -11,13 +11,13 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from workshop_utils import constraints, environment
+from tools import constraints
+from workshop_utils import environment
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = constraints.read_pyproject(ROOT / "pyproject.toml")
 FREEZE, HEADER = constraints.read_freeze(ROOT / "constraints" / "colab-freeze.txt")
 
@@ -47,7 +47,7 @@ def test_a_requirement_above_colab_is_reported():
 def test_colab_constraints_are_what_the_generator_writes_from_the_freeze():
     committed = (ROOT / "constraints" / "colab.txt").read_text(encoding="utf-8")
     expected = constraints.colab_constraints_text(ROOT / "constraints" / "colab-freeze.txt", PYPROJECT)
-    assert committed == expected, ("constraints/colab.txt is out of date: run `python -m workshop_utils "
+    assert committed == expected, ("constraints/colab.txt is out of date: run `python -m tools "
                                    "colab-constraints constraints/colab-freeze.txt` and commit it.")
 
 
@@ -97,7 +97,7 @@ def test_minimum_versions_are_the_pyproject_floors():
 def test_minimum_constraints_are_the_floors():
     committed = (ROOT / "constraints" / "minimum.txt").read_text(encoding="utf-8")
     assert committed == constraints.minimum_constraints_text(PYPROJECT), (
-        "constraints/minimum.txt is out of date: run `python -m workshop_utils minimum-constraints` and commit it.")
+        "constraints/minimum.txt is out of date: run `python -m tools minimum-constraints` and commit it.")
 
 
 def test_a_pin_in_pyproject_is_refused():
@@ -154,14 +154,14 @@ def test_pip_plans_no_change_to_colabs_packages():
 def test_repoint_with_a_ref_freezes_every_install_line_and_badge(checkout_copy):
     import nbformat
 
-    from workshop_utils import config, notebooks
+    from tools import course, notebooks
 
     tmp_path = checkout_copy
-    repository = config.REPOSITORY
+    repository = course.REPOSITORY
     notebooks.build(tmp_path)  # the copies as the generator writes them with today's settings
     before = {path: path.read_text() for path in tmp_path.rglob("*") if path.is_file()}
     notebooks.repoint(repository, tmp_path, ref="v2026.12")
-    settings = (tmp_path / "workshop_utils" / "config.py").read_text()
+    settings = (tmp_path / "tools" / "course.py").read_text()
     assert 'BRANCH = "v2026.12"' in settings and f'REPOSITORY = "{repository}"' in settings
     paths = sorted((tmp_path / "solutions").glob("*.ipynb")) + sorted((tmp_path / "notebooks").glob("*.ipynb"))
     assert len(paths) >= 12
@@ -179,7 +179,7 @@ def test_repoint_with_a_ref_freezes_every_install_line_and_badge(checkout_copy):
 
 
 def test_a_ref_that_git_refuses_changes_nothing(tmp_path):
-    from workshop_utils import notebooks
+    from tools import notebooks
 
     for ref in ("v1..2", "-rf", "tag with space"):
         with pytest.raises(ValueError, match="not a git branch, tag or commit"):
@@ -188,7 +188,7 @@ def test_a_ref_that_git_refuses_changes_nothing(tmp_path):
 
 
 def test_a_missing_freeze_file_is_one_line_and_exit_code_1(tmp_path):
-    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "colab-constraints",
+    finished = subprocess.run([sys.executable, "-m", "tools", "colab-constraints",
                                str(tmp_path / "nowhere.txt"), "--out", str(tmp_path / "colab.txt")],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert finished.returncode == 1 and finished.stderr.strip().count("\n") == 0, finished.stderr

@@ -7,6 +7,7 @@ import pytest
 
 import workshop_utils
 from workshop_utils import config, environment
+from tools import ROOT
 
 
 @pytest.mark.parametrize("fast, ci, gpu, expected", [
@@ -92,11 +93,10 @@ def test_models_go_where_workshop_models_says(monkeypatch, tmp_path):
 def test_the_fast_sample_is_one_figure_wherever_it_is_quoted():
     """Setup prints the budget's sample size and its per-class floor; the README and the guide
     quote the same two numbers (the notebooks draw exactly that many: test_splits.py)."""
-    from pathlib import Path
 
     from workshop_utils.splits import MIN_SAMPLED_PER_CLASS
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     size, floor = f"{config.FAST_BUDGET['sample_size']:,} products", f"at least {MIN_SAMPLED_PER_CLASS} of each class"
     summary = config.Config("n", True, False, False, **config.FAST_BUDGET).summary()
     assert size in summary and floor in summary

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workshop_utils import answer_key, slides
+from tools import answer_key, slides
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DECKS = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
 GUIDE = ROOT / "slides" / "README.md"
 

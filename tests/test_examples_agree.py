@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 from workshop_utils import text
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DECKS = sorted((ROOT / "slides").glob("*.ipynb"))
 GUIDE = ROOT / "slides" / "README.md"
 README = ROOT / "README.md"

@@ -6,11 +6,10 @@ Not marked `notebooks`, so it also runs in the newest-releases test run, where T
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Words of TensorFlow's C++ start-up lines (any version): none may reach the learner.
 LOG_WORDS = re.compile(r"absl::InitializeLog|oneDNN|cuda drivers|cuInit|cpu_feature_guard|port\.cc|"

@@ -20,10 +20,11 @@ import pandas as pd
 import pytest
 
 import workshop_utils
-from workshop_utils import checks, images, notebooks, text
+from tools import notebooks
+from workshop_utils import checks, images, text
 from workshop_utils.errors import ExerciseNotDone
+from tools import ROOT
 
-from .test_checks import ROOT
 
 RIGHT, SLIP, TYPE = "right", "slip", "type"
 NOTEBOOKS = ("00", "01", "02", "03", "04", "05")

@@ -6,12 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "slides" / "README.md"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -17,8 +16,8 @@ keras = pytest.importorskip("keras")
 
 from workshop_utils import SavedModelError, evaluation, models  # noqa: E402
 from workshop_utils.splits import Splits  # noqa: E402
+from tools import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_04 = ROOT / "solutions" / "04_build_train_evaluate.ipynb"
 ODD_TITLES = ["", "   ", "!!!", "12345", "👗✨🔥", "Chemise homme bleue à manches longues", None, math.nan,
               "Puma " + "Black Sports Shoes " * 40]

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 
 from tests.student_copies import STUDENT_COPY_NOT_RUN, cells_needing_answers
-from workshop_utils import config, notebooks
+from tools import course, notebooks
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 STUDENT_COPIES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -25,7 +25,7 @@ def test_student_copies_are_up_to_date():
     keep = (f"{answered} hold answers: move them into my-notebooks/ (the lab's own folder), then "
             if answered else "")
     names = [str(path.relative_to(ROOT)) for path in stale]
-    assert not stale, f"out of date: {names}. {keep}run `python -m workshop_utils notebooks`."
+    assert not stale, f"out of date: {names}. {keep}run `python -m tools notebooks`."
 
 
 def test_every_solution_has_a_student_copy():
@@ -53,13 +53,13 @@ def test_student_copies_hold_no_solutions(path):
 @pytest.mark.parametrize("path", STUDENT_COPIES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_badge_and_install_line_point_at_the_repository(path):
     notebook = nbformat.read(path, as_version=4)
-    expected = (f"https://colab.research.google.com/github/{config.REPOSITORY}/blob/{config.BRANCH}/"
+    expected = (f"https://colab.research.google.com/github/{course.REPOSITORY}/blob/{course.BRANCH}/"
                 f"{path.parent.name}/{path.name}")
     assert expected in notebook.cells[0].source
     setup = [cell for cell in notebook.cells if "setup" in cell.metadata.get("tags", [])]
     assert len(setup) == 1
     assert setup[0] is next(cell for cell in notebook.cells if cell.cell_type == "code"), "setup comes first"
-    assert f"git+https://github.com/{config.REPOSITORY}@{config.BRANCH}" in setup[0].source
+    assert f"git+https://github.com/{course.REPOSITORY}@{course.BRANCH}" in setup[0].source
     assert f'workshop_utils.setup("{path.stem}")' in setup[0].source
     assert 'if "google.colab" in sys.modules:' in setup[0].source, "install on Colab only"
 
@@ -68,7 +68,7 @@ def test_readme_badges_cover_every_notebook_and_point_at_the_repository():
     readme = (ROOT / "README.md").read_text()
     badge_link = r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/[\w.-]+/notebooks/([\w.-]+)"
     linked = re.findall(badge_link, readme)
-    assert {slug for slug, _ in linked} == {config.REPOSITORY}
+    assert {slug for slug, _ in linked} == {course.REPOSITORY}
     assert sorted({name for _, name in linked}) == [p.name for p in STUDENT_COPIES]
 
 
@@ -111,9 +111,9 @@ def test_solution_only_cells_are_dropped():
 
 def test_repoint_rewrites_config_badges_and_readme(checkout_copy):
     tmp_path = checkout_copy
-    old = config.REPOSITORY
+    old = course.REPOSITORY
     notebooks.repoint("someone/fork-of-workshop", tmp_path)
-    assert 'REPOSITORY = "someone/fork-of-workshop"' in (tmp_path / "workshop_utils" / "config.py").read_text()
+    assert 'REPOSITORY = "someone/fork-of-workshop"' in (tmp_path / "tools" / "course.py").read_text()
     for path in (tmp_path / "notebooks").glob("*.ipynb"):
         text = path.read_text()
         assert "someone/fork-of-workshop" in text

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 WORDS_PER_MINUTE = 150
 MINUTES_PER_CODE_CELL = 0.5

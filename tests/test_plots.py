@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from workshop_utils import plots, slides  # noqa: E402
+from tools import slides  # noqa: E402
+from workshop_utils import plots  # noqa: E402
 
 
 def test_f1_change_chart_marks_losses_by_hatching_not_only_by_colour():

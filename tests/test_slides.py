@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workshop_utils import slides
+from tools import slides
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
 
 needs_data = pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"),
@@ -142,7 +142,7 @@ def test_offline_without_npm_is_one_clear_sentence(tmp_path, monkeypatch):
 
 
 def test_an_unknown_deck_is_one_line_and_exit_code_1(tmp_path):
-    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(tmp_path), "99_nothing"],
+    finished = subprocess.run([sys.executable, "-m", "tools", "slides", "--out", str(tmp_path), "99_nothing"],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert finished.returncode == 1
     assert finished.stderr.strip().count("\n") == 0 and "00_concepts" in finished.stderr

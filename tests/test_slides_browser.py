@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from workshop_utils import slides
+from tools import slides
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WIDTH, HEIGHT = 1280, 720
 SMALLEST_TEXT_PX = 17.5  # "at least about 18 px": readable from the back of a room at 1280 x 720
@@ -105,7 +105,7 @@ async ({number, tolerance, smallest, padding}) => {
 def built(tmp_path_factory) -> dict[str, Path]:
     """Every deck, built as an instructor does before the day: the command line, with --offline."""
     out = tmp_path_factory.mktemp("slides-offline")
-    finished = subprocess.run([sys.executable, "-m", "workshop_utils", "slides", "--out", str(out), "--offline"],
+    finished = subprocess.run([sys.executable, "-m", "tools", "slides", "--out", str(out), "--offline"],
                               capture_output=True, text=True, cwd=ROOT, timeout=1500)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     return {path.stem: out / f"{path.stem}.slides.html" for path in slides.deck_sources()}

@@ -3,8 +3,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_finds_nothing():

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_slides_runs_the_build_in_the_lab_environment_with_the_data_defaults(tas
     with pytest.raises(SystemExit) as stopped:
         tasks.main()
     assert stopped.value.code == 0
-    assert ran == ["data defaults", ["/env/bin/python", "-m", "workshop_utils", "slides", "--offline", "00"]]
+    assert ran == ["data defaults", ["/env/bin/python", "-m", "tools", "slides", "--offline", "00"]]
 
 
 def test_a_python_without_tensorflow_wheels_is_one_sentence(tasks, monkeypatch):
@@ -237,7 +237,7 @@ def test_a_learners_day_leaves_the_clone_clean_and_survives_a_pull(tasks, checko
     """A fresh clone; the lab's first start; answers saved in two notebooks, a model trained: git
     sees nothing and the student copies are as fresh as before. Then a fix to notebook 03 is
     pulled: the next start keeps the learner's 03 and puts the new one beside it."""
-    from workshop_utils import notebooks
+    from tools import notebooks
 
     clone = checkout_copy
     shutil.copy(ROOT / ".gitignore", clone / ".gitignore")

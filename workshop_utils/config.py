@@ -1,4 +1,4 @@
-"""Every setting the workshop reads: the budget, environment variables, paths, the repository.
+"""Every setting the workshop reads: the budget, environment variables, paths.
 
 Environment variables (all optional):
     WORKSHOP_DATA_DIR  a local copy of the data mirror (folder holding data/*.parquet)
@@ -21,11 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SettingError
-
-# The one place the repository's GitHub slug lives: badges and Colab install lines are
-# generated from it (`python -m workshop_utils repoint OWNER/NAME` changes it for a fork).
-REPOSITORY = "product-categorization-workshop/product-categorization-dl"
-BRANCH = "main"
 
 SEED = 42
 PACKAGE_DIR = Path(__file__).resolve().parent

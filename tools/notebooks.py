@@ -8,7 +8,7 @@ In solutions/*.ipynb (the source):
     top level of a cell, `name = ...` for each name the rest of the cell uses (see blank_source)
   - a cell tagged `solution` (an answer in words, say) is left out of the student copy
   - the first markdown cell carries the "Open in Colab" badge and the code cell tagged
-    `setup` the Colab install line; both are rewritten from config.REPOSITORY.
+    `setup` the Colab install line; both are rewritten from course.REPOSITORY.
 """
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import config, files
-from .errors import SettingError
+from workshop_utils import files
+from workshop_utils.errors import SettingError
+
+from . import ROOT, course
 
 SOLUTIONS = "solutions"
 STUDENT_COPIES = "notebooks"
@@ -57,12 +59,12 @@ class NotebookSourceError(ValueError):
 
 
 def badge(folder: str, filename: str) -> str:
-    url = f"https://colab.research.google.com/github/{config.REPOSITORY}/blob/{config.BRANCH}/{folder}/{filename}"
+    url = f"https://colab.research.google.com/github/{course.REPOSITORY}/blob/{course.BRANCH}/{folder}/{filename}"
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 
 def install_requirement() -> str:
-    return f"workshop-utils @ git+https://github.com/{config.REPOSITORY}@{config.BRANCH}"
+    return f"workshop-utils @ git+https://github.com/{course.REPOSITORY}@{course.BRANCH}"
 
 
 def setup_source(notebook: str) -> str:
@@ -255,7 +257,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     return files
 
 
-def stale_files(root: Path = config.CHECKOUT_DIR, expected: dict[Path, str] | None = None) -> list[Path]:
+def stale_files(root: Path = ROOT, expected: dict[Path, str] | None = None) -> list[Path]:
     """Files whose content differs from what `build` would write (or that should not exist)."""
     expected = expected_files(root) if expected is None else expected
     stale = [path for path, text in expected.items()
@@ -264,7 +266,7 @@ def stale_files(root: Path = config.CHECKOUT_DIR, expected: dict[Path, str] | No
     return stale
 
 
-def build(root: Path = config.CHECKOUT_DIR) -> list[Path]:
+def build(root: Path = ROOT) -> list[Path]:
     """Normalise the solutions and regenerate notebooks/; returns the files that changed."""
     expected = expected_files(root)
     for path, text in expected.items():
@@ -291,16 +293,16 @@ def github_repository(text: str) -> str:
     return name
 
 
-def repoint(repository: str, root: Path = config.CHECKOUT_DIR, ref: str | None = None) -> list[Path]:
+def repoint(repository: str, root: Path = ROOT, ref: str | None = None) -> list[Path]:
     """Point badges and install lines at another GitHub repository (a fork): OWNER/NAME; with `ref`,
     at a tag or commit instead of the branch, which freezes the helper a learner installs.
     Everything is checked before the first file is written."""
     repository = github_repository(repository)
-    previous, previous_ref = config.REPOSITORY, config.BRANCH
+    previous, previous_ref = course.REPOSITORY, course.BRANCH
     ref = ref or previous_ref
     if not GIT_REF.fullmatch(ref):
         raise SettingError(f"{ref!r} is not a git branch, tag or commit such as v2026.12 or main.")
-    settings = root / "workshop_utils" / "config.py"
+    settings = root / "tools" / "course.py"
     if not (settings.is_file() and (root / SOLUTIONS).is_dir()):
         raise SettingError(f"{root} is not a clone of the workshop's repository (no {settings.name} or "
                            f"{SOLUTIONS}/): run repoint in your fork's clone.")
@@ -310,11 +312,11 @@ def repoint(repository: str, root: Path = config.CHECKOUT_DIR, ref: str | None =
     if not (found and found_ref):
         raise SettingError(f"{settings} has no REPOSITORY = \"...\" and BRANCH = \"...\" lines: take it "
                            "back from the workshop's repository, then run repoint again.")
-    config.REPOSITORY, config.BRANCH = repository, ref
+    course.REPOSITORY, course.BRANCH = repository, ref
     try:
         changed = build(root)  # checks every notebook before it writes one
     except Exception:
-        config.REPOSITORY, config.BRANCH = previous, previous_ref
+        course.REPOSITORY, course.BRANCH = previous, previous_ref
         raise
     files.write_text(settings, text)
     readme = root / "README.md"

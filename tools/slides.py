@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config
-from .errors import WorkshopError
+from workshop_utils.environment import environment_variables
+from workshop_utils.errors import WorkshopError
 
-SLIDES_DIR = config.CHECKOUT_DIR / "slides"
+from . import ROOT, kernel_path
+
+SLIDES_DIR = ROOT / "slides"
 TEMPLATE_DIR = SLIDES_DIR / "_template"
 TEMPLATE_NAME = "workshop"
 VENDOR = "_vendor"
@@ -72,7 +74,7 @@ def figure_style() -> None:
     import matplotlib.pyplot as plt
     from IPython import get_ipython
 
-    from .plots import OKABE_ITO  # colour-blind-safe, in the order the decks use them
+    from workshop_utils.plots import OKABE_ITO  # colour-blind-safe, in the order the decks use them
 
     plt.rcParams.update({
         "figure.figsize": (10, 4.6), "figure.dpi": 100, "savefig.dpi": 100,
@@ -308,7 +310,7 @@ def execute(notebook, name: str, timeout: int = 300):
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(SLIDES_DIR)}})
     # The kernel's own chatter (start-up warnings) goes to a file, shown only on failure.
-    with tempfile.TemporaryFile("w+") as kernel_log:
+    with tempfile.TemporaryFile("w+") as kernel_log, environment_variables(PYTHONPATH=kernel_path()):
         try:
             client.execute(stderr=kernel_log)
         except CellExecutionError as error:
@@ -405,7 +407,7 @@ def write_index(out: Path, decks: list[Deck], offline: bool) -> Path:
 def build(out: str | Path, names: Iterable[str] | None = None, *, offline: bool = False,
           say: Callable[[str], None] = print) -> list[Deck]:
     """Build the decks (all, or those named) into `out`, plus an index.html."""
-    from . import data
+    from workshop_utils import data
 
     out = Path(out).expanduser().resolve()
     sources = deck_sources(names)
