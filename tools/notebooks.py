@@ -248,12 +248,18 @@ def render(notebook) -> str:
 
 
 def expected_files(root: Path) -> dict[Path, str]:
-    """Every file this module writes, with the text it should hold."""
-    files = {}
+    """Every file this module writes, with the text it should hold: the solutions normalised, the
+    student copies, and the files derived from the solutions (DERIVED)."""
+    from . import readme_table, solution_texts
+
+    files, solutions = {}, {}
     for path in sorted((root / SOLUTIONS).glob("*.ipynb")):
         solution = nbformat.read(path, as_version=4)
-        files[path] = render(normalise(solution, SOLUTIONS, path.name))
+        solutions[path] = normalise(solution, SOLUTIONS, path.name)
+        files[path] = render(solutions[path])
         files[root / STUDENT_COPIES / path.name] = render(student_copy(solution, path.name))
+    for derive in (readme_table.expected, solution_texts.expected):
+        files.update(derive(root, solutions))
     return files
 
 
@@ -270,6 +276,8 @@ def build(root: Path = ROOT) -> list[Path]:
     """Normalise the solutions and regenerate notebooks/; returns the files that changed."""
     expected = expected_files(root)
     for path, text in expected.items():
+        if path.suffix != ".ipynb":
+            continue
         problems = syntax_errors(nbformat.reads(text, as_version=4), path.name)
         if problems:
             raise NotebookSourceError("; ".join(problems))
