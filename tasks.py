@@ -17,6 +17,7 @@ rebuilt only when its inputs change.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import itertools
 import json
@@ -24,6 +25,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -220,17 +223,27 @@ def browser_for_slide_test() -> None:
         print(f"Installing {' and '.join(missing)} failed: the browser tests will be skipped.")
 
 
+def pytest_run(label: str, python: Path, selection: list[str], log: Path, **environment: str) -> tuple[str, bool]:
+    """One pytest run, its output kept in `log` (two runs share the screen otherwise)."""
+    started = time.monotonic()
+    with log.open("w", encoding="utf-8") as output:
+        report = subprocess.run([str(python), "-m", "pytest", *selection], cwd=ROOT, stdout=output,
+                                stderr=subprocess.STDOUT, env={**os.environ, **environment})
+    print(f"--- {label}: {'passed' if report.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s",
+          flush=True)
+    return label, report.returncode == 0
+
+
 def test() -> None:
     offline_data_defaults()
     os.environ.setdefault("WORKSHOP_FAST", "1")
     os.environ.setdefault("WORKSHOP_STRICT_CHECKS", "1")  # a solution must pass its own checks
     os.environ.setdefault("WORKSHOP_OFFLINE", "1")  # the tests use local copies only, never the network
     browser_for_slide_test()
-    failures = []
     colab = environment(".venv-colab", "dev,slides", COLAB_CONSTRAINTS)
     latest = environment(".venv-latest", "dev,slides", upgrade=True)
     minimum = environment(".venv-minimum", "dev,slides", MINIMUM_CONSTRAINTS)
-    for label, python, selection in (
+    runs = [
         ("Colab's versions: unit tests and every solution notebook", colab, []),
         ("newest releases: unit tests", latest, ["-m", "not notebooks and not browser"]),
         # The floors pyproject.toml declares are true: the oldest allowed Keras, TensorFlow, NumPy,
@@ -239,11 +252,21 @@ def test() -> None:
         ("declared minimum versions: unit tests and notebook 04", minimum,
          ["-m", "not browser", "--ignore", "tests/test_style.py", "--ignore", "tests/test_slides.py",
           "tests", "solutions/04_build_train_evaluate.ipynb"]),
-    ):
-        print(f"\n=== {label} ===", flush=True)
-        report = subprocess.run([str(python), "-m", "pytest", *selection], cwd=ROOT)
-        if report.returncode != 0:
-            failures.append(label)
+    ]
+    # Two lanes, one per core: the notebooks (which keep both cores busy only while a model trains)
+    # beside the other two runs, one after the other. The second lane saves models in a cache of its
+    # own, so notebook 04 there never writes where notebook 06 of the first lane reads.
+    with tempfile.TemporaryDirectory(prefix="workshop-test-") as folder:
+        logs = {label: Path(folder) / f"run-{index}.log" for index, (label, _, _) in enumerate(runs)}
+        print("Running:\n" + "\n".join(f"  {label}" for label, _, _ in runs), flush=True)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as lanes:
+            first = lanes.submit(pytest_run, *runs[0], logs[runs[0][0]])
+            second = lanes.submit(lambda: [pytest_run(*run, logs[run[0]], WORKSHOP_CACHE=str(Path(folder) / "cache"))
+                                           for run in runs[1:]])
+            results = [first.result(), *second.result()]
+        for label, _, _ in runs:
+            print(f"\n=== {label} ===\n{logs[label].read_text(encoding='utf-8', errors='replace')}", flush=True)
+    failures = [label for label, passed in results if not passed]
     if failures:
         sys.exit("Failed: " + "; ".join(failures))
     print("\nAll test runs passed.")

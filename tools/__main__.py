@@ -1,5 +1,5 @@
 """The maintainers' commands: python -m tools COMMAND ... (notebooks, repoint, colab-constraints,
-minimum-constraints, slides, answer-key). Run them in a clone of the repository."""
+minimum-constraints, slides, answer-key, package-report). Run them in a clone of the repository."""
 from __future__ import annotations
 
 import argparse
@@ -80,6 +80,12 @@ def answer_key(arguments) -> None:
         print(f"Wrote {path}")
 
 
+def package_report(arguments) -> None:
+    from . import package_report as wheel
+
+    wheel.main(arguments.checkouts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     answers.add_argument("--check", action="store_true", help="only report whether the files are up to date")
     answers.add_argument("notebooks", nargs="*", help="only these notebooks, by number (e.g. 04 05)")
     answers.set_defaults(run=answer_key)
+    carried = commands.add_parser("package-report", help="the wheel a learner installs: size, files, import structure")
+    carried.add_argument("checkouts", nargs="*", help="checkouts to report on (default: this one)")
+    carried.set_defaults(run=package_report)
     arguments = parser.parse_args(argv)
     try:
         arguments.run(arguments)
