@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 
+import json
+
+import nbformat
 import pandas as pd
 import pytest
 
 from workshop_utils import checks
 from workshop_utils.errors import ExerciseNotDone
-from tools import ROOT
+from tools import ROOT, course, notebooks, solution_texts
 
-
-
-@checks.exercise("q9", hint="it is 42", solution="answer = 6 * 7")
-def forty_two(answer):
-    return None if answer == 42 else f"{answer!r} is not the answer"
+forty_two = checks.Exercise("q9", lambda answer: None if answer == 42 else f"{answer!r} is not the answer",
+                            "it is 42", "answer = 6 * 7")
 
 
 def test_right_answer(capsys):
@@ -83,6 +83,17 @@ def test_an_unfinished_answer_function_says_not_done(capsys):
     assert not calls_it.passed(unfinished)
 
 
+def test_a_function_whose_blank_raises_not_implemented_counts_as_not_done():
+    from workshop_utils.exercises import nb06
+
+    def blank(probabilities, y_true, k):
+        raise NotImplementedError("Exercise not done yet")
+
+    with pytest.raises(ExerciseNotDone):
+        nb06.q1.reason(blank)
+    assert not nb06.q1.passed(blank)
+
+
 def test_strict_mode_makes_a_wrong_answer_fail(monkeypatch):
     monkeypatch.setenv("WORKSHOP_STRICT_CHECKS", "1")
     with pytest.raises(AssertionError, match="fails its own check"):
@@ -97,3 +108,60 @@ def test_a_function_that_fails_is_named_as_the_cause(capsys):
     calls_it(broken)
     printed = capsys.readouterr().out
     assert "calling your function on the check's example raised AttributeError" in printed
+
+
+# ------------------------------------------------------------ solutions: written once, in the notebook
+@pytest.mark.parametrize("number", [entry.number for entry in course.NOTEBOOKS])
+def test_every_check_shows_the_solution_notebook_s_solution(number, capsys):
+    exercises = checks.load(number)
+    for name in dir(exercises):
+        exercise = getattr(exercises, name)
+        assert exercise.solution_text == checks.solution_texts()[number][name]
+        exercise.solution()
+        assert capsys.readouterr().out == f"One solution for {name}:\n\n{exercise.solution_text}\n"
+
+
+def test_solution_texts_are_a_derived_file_that_goes_stale():
+    path = ROOT / solution_texts.PATH
+    expected = notebooks.expected_files(ROOT)
+    assert path in expected and json.loads(expected[path]) == checks.solution_texts()
+    assert path in notebooks.stale_files(ROOT, {path: expected[path] + " "})  # what CI's freshness test reads
+
+
+def exercise_notebook(*cells):
+    """A solution notebook of (kind, source) cells, kind "md", "code" or "solution" (a tagged code cell)."""
+    made = [nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+            for kind, source in cells]
+    for cell, (kind, _) in zip(made, cells):
+        cell.metadata["tags"] = ["solution"] if kind == "solution" else []
+    return nbformat.v4.new_notebook(cells=made)
+
+
+def test_the_solution_text_is_the_code_a_learner_types():
+    notebook = exercise_notebook(
+        ("md", "### Exercise 1"), ("code", "x = 2\nanswer = 6 * x  # SOLUTION\ncheck.q1(answer)"),
+        ("md", "### Exercise 2"),
+        ("code", "def f(x):\n    \"\"\"Twice x.\"\"\"\n    # BEGIN SOLUTION\n    return 2 * x\n    # END SOLUTION\n\n\n"
+                 "check.q2(f)"),
+        ("md", "### Exercise 3"), ("code", "# BEGIN SOLUTION\nparts = [1, 2]\n# END SOLUTION\nprint(parts)"),
+        ("solution", "answer = sum(parts)"), ("code", "check.q3(answer)"))
+    assert solution_texts.notebook_solutions(notebook, "t.ipynb") == {
+        "q1": "answer = 6 * x", "q2": 'def f(x):\n    """Twice x."""\n    return 2 * x',
+        "q3": "parts = [1, 2]\n\nanswer = sum(parts)"}
+
+
+def test_a_solution_without_its_check_call_is_an_error():
+    orphan = exercise_notebook(("md", "### Exercise 1"), ("code", "answer = 42  # SOLUTION"),
+                               ("md", "### Exercise 2"), ("code", "answer = 7  # SOLUTION\ncheck.q2(answer)"))
+    with pytest.raises(notebooks.NotebookSourceError, match="cell 1 holds a solution"):
+        solution_texts.notebook_solutions(orphan, "t.ipynb")
+    two_calls = exercise_notebook(("code", "answer = 42  # SOLUTION\ncheck.q1(answer)\ncheck.q2(answer)"))
+    with pytest.raises(notebooks.NotebookSourceError, match="cannot be attributed"):
+        solution_texts.notebook_solutions(two_calls, "t.ipynb")
+
+
+def test_a_check_without_a_solution_is_an_error(tmp_path):
+    path = tmp_path / "00_setup_check.ipynb"
+    without = exercise_notebook(("md", "## Exercise 1"), ("code", "answer = 14\ncheck.q1(answer, products)"))
+    with pytest.raises(notebooks.NotebookSourceError, match="no solution for q1"):
+        solution_texts.expected(tmp_path, {path: without})

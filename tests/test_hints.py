@@ -1,4 +1,4 @@
-"""Every exercise check of notebooks 00-05, answered the way learners answer.
+"""Every exercise check of every notebook (the course manifest's list), answered the way learners answer.
 
 HINTS below is the hint table: one row per answer, (exercise, kind, answer, phrase):
   - exercise: "NN.qK", notebook NN's check qK (workshop_utils/exercises/nbNN.py);
@@ -20,14 +20,15 @@ import pandas as pd
 import pytest
 
 import workshop_utils
-from tools import notebooks
+from tools import course, notebooks
 from workshop_utils import checks, images, text
 from workshop_utils.errors import ExerciseNotDone
+from workshop_utils.exercises import nb06
 from tools import ROOT
 
 
 RIGHT, SLIP, TYPE = "right", "slip", "type"
-NOTEBOOKS = ("00", "01", "02", "03", "04", "05")
+NOTEBOOKS = tuple(entry.number for entry in course.NOTEBOOKS)
 
 
 @pytest.fixture(autouse=True)
@@ -236,6 +237,33 @@ class Fixtures:
                               index=["macro average", "weighted average"])
     batch_size, image_size, n_photos = 32, (96, 128), 1000
 
+    # notebook 06
+    @staticmethod
+    def top_k_accuracy(probabilities, y_true, k):
+        top = np.argsort(-probabilities, axis=1)[:, :k]
+        return float((top == y_true[:, None]).any(axis=1).mean())
+
+    @staticmethod
+    def choose_threshold(confidence, correct, target, ties=True):
+        order = np.argsort(-confidence, kind="stable")
+        ranked = confidence[order]
+        accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+        cut_here = np.r_[ranked[1:] < ranked[:-1], True] if ties else np.ones(len(order), bool)
+        good = np.flatnonzero((accuracy >= target) & cut_here)
+        if len(good) == 0:
+            return float(np.nextafter(ranked[0], 2.0))
+        return float(ranked[good.max()])
+
+    temperature_scan = pd.DataFrame({"temperature": [0.5, 1.0, 1.3, 2.0], "calibration NLL": [0.4, 0.2, 0.15, 0.3]})
+    # totals with a review at 1 and an error at 25: 500, 210, 115, 200
+    costs = pd.DataFrame({"threshold": [0.5, 0.7, 0.9, 0.99], "sent to review": [0, 10, 40, 200],
+                          "wrong and accepted": [20, 8, 3, 0]})
+    leaves, sub_categories = ["Jeans", "Shirts", "Tshirts"], ["Bottomwear", "Topwear"]
+    sub_category_of = {"Jeans": "Bottomwear", "Shirts": "Topwear", "Tshirts": "Topwear"}
+    membership = np.array([[1, 0], [0, 1], [0, 1]], dtype=float)
+    suspects = pd.DataFrame({"id": [101, 202, 303],
+                             "title": ["Levis Men Blue Jeans", "Puma Men Tshirt", "Arrow Shirt"]})
+
 
 F = Fixtures()
 
@@ -262,6 +290,9 @@ ARGUMENTS = {
     "05.q3": lambda f: (f.batch_labels, 4, images.IMAGE_SIZE), "05.q4": lambda f: (images.IMAGE_SIZE,),
     "05.q5": lambda f: (f.scan,), "05.q6": lambda f: (6,), "05.q7": lambda f: (f.comparison,),
     "05.q8": lambda f: (LISTINGS,),
+    "06.q1": lambda f: (), "06.q2": lambda f: (f.temperature_scan,), "06.q3": lambda f: (),
+    "06.q4": lambda f: (f.costs, 1.0, 25.0), "06.q5": lambda f: (f.leaves, f.sub_categories, f.sub_category_of),
+    "06.q6": lambda f: (f.suspects,),
 }
 # Checks that take two answers, model and history: check.q2(deeper, deeper_history, ...). A row's answer is the pair.
 TWO_PART_ANSWERS = {"04.q2"}
@@ -546,6 +577,37 @@ HINTS = [
         [title.split()[0]] + [value for value in (colour, gender) if isinstance(value, str)]), "order"),
     ("05.q8", TYPE, lambda f: None, "None"),
     ("05.q8", TYPE, lambda f: "Puma Men Black", "not a string"),
+
+    # 06
+    ("06.q1", RIGHT, lambda f: f.top_k_accuracy, None),
+    ("06.q1", SLIP, lambda f: lambda p, y, k: f.top_k_accuracy(-p, y, k), "least"),
+    ("06.q1", SLIP, lambda f: lambda p, y, k: 1 - f.top_k_accuracy(p, y, k), "mistakes"),
+    ("06.q1", TYPE, lambda f: 0.99, "function itself"),
+    ("06.q2", RIGHT, lambda f: 1.3, None),
+    ("06.q2", SLIP, lambda f: 0.5, "highest"),
+    ("06.q2", SLIP, lambda f: 1.0, "leaves the probabilities"),
+    ("06.q2", TYPE, lambda f: None, "None"),
+    ("06.q2", TYPE, lambda f: "1.3", "drop the quotes"),
+    ("06.q3", RIGHT, lambda f: f.choose_threshold, None),
+    ("06.q3", SLIP, lambda f: lambda c, r, t: f.choose_threshold(c, r, t, ties=False), "only"),  # a tie lets in more
+    ("06.q3", SLIP, lambda f: lambda c, r, t: float(np.max(c)), "lower threshold"),
+    ("06.q3", SLIP, lambda f: lambda c, r, t: 2.0, "accepts no listing"),
+    ("06.q3", TYPE, lambda f: 0.9, "function itself"),
+    ("06.q4", RIGHT, lambda f: 0.9, None),
+    ("06.q4", SLIP, lambda f: 0.5, "swapped"),
+    ("06.q4", SLIP, lambda f: 0.99, "sends almost everything to review"),
+    ("06.q4", TYPE, lambda f: f.costs.loc[[2]], "not a DataFrame"),
+    ("06.q4", TYPE, lambda f: "0.9", "drop the quotes"),
+    ("06.q5", RIGHT, lambda f: f.membership, None),
+    ("06.q5", SLIP, lambda f: f.membership.T, "transposed"),
+    ("06.q5", SLIP, lambda f: f.membership[[1, 0, 2]], "wrong sub-category"),
+    ("06.q5", TYPE, lambda f: None, "None"),
+    ("06.q5", TYPE, lambda f: f.sub_category_of, "not a dict"),
+    ("06.q6", RIGHT, lambda f: ["catalogue wrong", "ambiguous", "model wrong"], None),
+    ("06.q6", SLIP, lambda f: ["catalog wrong", "ambiguous", "model wrong"], 'did you mean "catalogue wrong"'),
+    ("06.q6", SLIP, lambda f: ["ambiguous", "ambiguous"], "2 verdicts for the 3 suspects"),
+    ("06.q6", TYPE, lambda f: "ambiguous", "one string"),
+    ("06.q6", TYPE, lambda f: None, "not None"),
 ]
 
 
@@ -623,8 +685,17 @@ def test_one_tolerance_policy():
     assert not checks.same(np.array([0.5, 0.5]), np.array([0.5]))
 
 
+def test_reference_threshold_never_cuts_a_tie():
+    """Notebook 06's q3 expects the threshold of this reference."""
+    confidence = np.array([0.9, 0.9, 0.9, 0.8])
+    correct = np.array([True, True, False, True])
+    # The first two alone are 100% right, but a threshold of 0.9 accepts all three (67%).
+    assert nb06.reference_threshold(confidence, correct, 0.99) > 0.9
+    assert nb06.reference_threshold(confidence, correct, 0.6) == 0.8
+
+
 def test_exercise_modules_use_the_shared_comparison():
-    for path in [ROOT / "workshop_utils" / "exercises" / f"nb{notebook}.py" for notebook in (*NOTEBOOKS, "06")]:
+    for path in [ROOT / "workshop_utils" / "exercises" / f"nb{notebook}.py" for notebook in NOTEBOOKS]:
         source = path.read_text()
         for private in ("isclose(", "allclose(", "def same(", "def close("):
             assert private not in source, f"{path.name} compares numbers with its own {private}"
@@ -640,12 +711,19 @@ def blank_cells(notebook: str):
 
 
 class AnyName(dict):
-    """Names a blank cell uses before its blank (products, config, ...) resolve to stand-ins."""
+    """Names a blank cell uses before its blank (products, config, ...) resolve to stand-ins; the
+    cell's code runs with this as its globals, so a comprehension sees the names the cell binds."""
 
     def __missing__(self, name):
+        import builtins
         from unittest import mock
 
-        return mock.MagicMock(name=name)
+        if hasattr(builtins, name):  # a dict subclass as globals is asked before the builtins
+            return getattr(builtins, name)
+        stand_in = mock.MagicMock(name=name)
+        for comparison in ("__lt__", "__le__", "__gt__", "__ge__"):  # confidence < threshold, ...
+            getattr(stand_in, comparison).return_value = mock.MagicMock(name=f"{name} compared")
+        return stand_in
 
 
 class ChecksWithTheseFixtures:
@@ -670,8 +748,8 @@ def test_running_an_untouched_blank_of_a_student_copy_says_not_done_in_one_line(
     for source in cells:
         known = {"workshop_utils": workshop_utils, "np": np, "images": images, "keras": keras, "models": models,
                  "config": type("Config", (), {"seed": 0})()}
-        local_names = AnyName(known, check=ChecksWithTheseFixtures(notebook))
-        exec(up_to_the_check(notebooks.python_source(source)), known, local_names)  # no exception: "Run all" goes on
+        names = AnyName(known, check=ChecksWithTheseFixtures(notebook))
+        exec(up_to_the_check(notebooks.python_source(source)), names)  # no exception: "Run all" goes on
         printed = capsys.readouterr().out.splitlines()
         name = re.search(r"check\.(q\d+)\(", source)[1]
         said = [line for line in printed if "not done yet" in line]

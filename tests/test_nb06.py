@@ -1,5 +1,5 @@
-"""Notebook 06: its checks accept the solutions and name the usual mistakes; the serving helpers
-(calibration, answering one level up, batch scoring of odd rows) do what the notebook says."""
+"""Notebook 06: the serving helpers (calibration, answering one level up, batch scoring of odd rows)
+do what the notebook says. Its checks are in the hint table with every other notebook's (tests/test_hints.py)."""
 from __future__ import annotations
 
 import io
@@ -10,94 +10,7 @@ import pandas as pd
 import pytest
 
 from workshop_utils import serving
-from workshop_utils.errors import ExerciseNotDone, WorkshopError
-from workshop_utils.exercises import nb06
-
-
-def reasons(exercise, *arguments):
-    return exercise.reason(*arguments)
-
-
-# ---------------------------------------------------------------- the checks
-def solution_top_k(probabilities, y_true, k):
-    top = np.argsort(-probabilities, axis=1)[:, :k]
-    return float((top == y_true[:, None]).any(axis=1).mean())
-
-
-def solution_threshold(confidence, correct, target):
-    order = np.argsort(-confidence, kind="stable")
-    ranked = confidence[order]
-    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
-    cut_here = np.r_[ranked[1:] < ranked[:-1], True]
-    good = np.flatnonzero((accuracy >= target) & cut_here)
-    if len(good) == 0:
-        return float(np.nextafter(ranked[0], 2.0))
-    return float(ranked[good.max()])
-
-
-def test_q1_top_k():
-    assert reasons(nb06.q1, solution_top_k) is None
-    assert "least" in reasons(nb06.q1, lambda p, y, k: solution_top_k(-p, y, k))
-    assert "mistakes" in reasons(nb06.q1, lambda p, y, k: 1 - solution_top_k(p, y, k))
-    assert "function itself" in reasons(nb06.q1, 0.99)
-
-
-def test_q1_unfinished_function_says_not_done():
-    def blank(probabilities, y_true, k):
-        raise NotImplementedError("Exercise not done yet")
-
-    with pytest.raises(ExerciseNotDone):
-        nb06.q1.reason(blank)
-    assert not nb06.q1.passed(blank)  # and check.q1(blank) prints "not done yet" (tests/test_checks.py)
-
-
-def test_q2_temperature():
-    scan = pd.DataFrame({"temperature": [0.5, 1.0, 1.3, 2.0], "calibration NLL": [0.4, 0.2, 0.15, 0.3]})
-    assert reasons(nb06.q2, 1.3, scan) is None
-    assert "highest" in reasons(nb06.q2, 0.5, scan)
-    assert "leaves the probabilities" in reasons(nb06.q2, 1.0, scan)
-
-
-def test_q3_threshold_accepts_the_solution_and_catches_the_usual_slips():
-    assert reasons(nb06.q3, solution_threshold) is None
-
-    def ignores_ties(confidence, correct, target):
-        order = np.argsort(-confidence, kind="stable")
-        accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
-        good = np.flatnonzero(accuracy >= target)
-        return float(confidence[order][good.max()]) if len(good) else 2.0
-
-    assert "only" in reasons(nb06.q3, ignores_ties)  # a tie lets in listings below the target
-    too_strict = reasons(nb06.q3, lambda c, r, t: float(np.max(c)))
-    assert "lower threshold" in too_strict or "only" in too_strict
-    assert "accepts no listing" in reasons(nb06.q3, lambda c, r, t: 2.0)
-
-
-def test_reference_threshold_never_cuts_a_tie():
-    confidence = np.array([0.9, 0.9, 0.9, 0.8])
-    correct = np.array([True, True, False, True])
-    # The first two alone are 100% right, but a threshold of 0.9 accepts all three (67%).
-    assert nb06.reference_threshold(confidence, correct, 0.99) > 0.9
-    assert nb06.reference_threshold(confidence, correct, 0.6) == 0.8
-
-
-def test_q4_costs():
-    costs = pd.DataFrame({"threshold": [0.5, 0.7, 0.9, 0.99], "sent to review": [0, 10, 40, 200],
-                          "wrong and accepted": [20, 8, 3, 0]})
-    # totals with review 1, error 25: 500, 210, 115, 200
-    assert reasons(nb06.q4, 0.9, costs, 1.0, 25.0) is None
-    assert "swapped" in reasons(nb06.q4, 0.5, costs, 1.0, 25.0)
-    assert reasons(nb06.q4, 0.99, costs, 1.0, 25.0) is not None
-
-
-def test_q5_membership():
-    classes = ["Jeans", "Shirts", "Tshirts"]
-    subs = ["Bottomwear", "Topwear"]
-    parent = {"Jeans": "Bottomwear", "Shirts": "Topwear", "Tshirts": "Topwear"}
-    right = np.array([[1, 0], [0, 1], [0, 1]], dtype=float)
-    assert reasons(nb06.q5, right, classes, subs, parent) is None
-    assert "transposed" in reasons(nb06.q5, right.T, classes, subs, parent)
-    assert "wrong sub-category" in reasons(nb06.q5, right[[1, 0, 2]], classes, subs, parent)
+from workshop_utils.errors import WorkshopError
 
 
 # ---------------------------------------------------------------- serving: the maths

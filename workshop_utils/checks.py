@@ -6,15 +6,23 @@ In a notebook:
     check.q1.hint()           # the hint again
     check.q1.solution()       # only when asked
 
-Each notebook's exercises live in workshop_utils/exercises/nbXX.py as a dict EXERCISES.
+Each notebook's exercises live in workshop_utils/exercises/nbXX.py as a list EXERCISES. A check
+holds its teaching content: the hint, and for a numeric answer (number_check) the expected value and
+the known slips with their messages. The solution is written once, in the solution notebook:
+`python -m tools notebooks` copies it into exercises/solutions.json, which solution() prints.
 """
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import math
+import re
+import sys
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,12 +33,34 @@ from .errors import ExerciseNotDone
 Test = Callable[..., "str | None"]
 
 
+@functools.cache
+def solution_texts() -> dict[str, dict[str, str]]:
+    """{notebook number: {exercise: solution}}, as `python -m tools notebooks` took them from the solutions."""
+    return json.loads(resources.files(f"{__package__}.exercises").joinpath("solutions.json").read_text("utf-8"))
+
+
 @dataclass
 class Exercise:
     name: str
     test: Test
     hint_text: str
-    solution_text: str
+    written_solution: str | None = None  # None: the solution notebook's, from solutions.json
+    module: str | None = None  # the exercise module that declares it: workshop_utils.exercises.nbNN
+
+    @property
+    def notebook(self) -> str | None:
+        found = re.search(r"\.nb(\d\d)$", self.module or getattr(self.test, "__module__", ""))
+        return found[1] if found else None
+
+    @property
+    def solution_text(self) -> str:
+        if self.written_solution is not None:
+            return self.written_solution
+        text = solution_texts().get(self.notebook or "", {}).get(self.name)
+        if text is None:
+            return (f"(no solution is recorded for {self.name} of notebook {self.notebook}: the maintainers' "
+                    "`python -m tools notebooks` writes them from the solution notebook)")
+        return text
 
     def passed(self, answer: Any, *context: Any) -> bool:
         try:
@@ -161,6 +191,16 @@ def wrong_type(answer, wanted: str) -> str:
     return f"give {wanted}, not {describe(answer)}"
 
 
+def as_array(answer, wanted: str) -> tuple[np.ndarray | None, str | None]:
+    """(the answer as an array of floats, None), or (None, why it is not one): None, a string, a ragged list."""
+    if answer is None or isinstance(answer, str):
+        return None, wrong_type(answer, wanted)
+    try:
+        return np.asarray(answer, dtype=float), None
+    except (TypeError, ValueError):
+        return None, f"give {wanted}, not {describe(answer)}"
+
+
 def _number_in(text: str):
     try:
         return float(text.replace(",", "").replace("_", "").strip())
@@ -187,11 +227,69 @@ def shown(value: float) -> str:
     return f"{value:.7g}"
 
 
-def exercise(name: str, hint: str, solution: str) -> Callable[[Test], Exercise]:
-    """Decorator that turns a test function into an Exercise."""
+def exercise(name: str, hint: str, function: str | Callable[[Any], str] | None = None) -> Callable[[Test], Exercise]:
+    """Decorator that turns a test function into an Exercise (its solution: the solution notebook's).
+
+    function: for a check whose answer is a function the learner writes, what to say when the answer
+    is not one (the result of calling it, say): a message, or a function of the answer that gives one."""
     def wrap(test: Test) -> Exercise:
-        return Exercise(name, test, hint, solution)
+        if function is None:
+            return Exercise(name, test, hint)
+
+        @functools.wraps(test)
+        def takes_a_function(answer, *context):
+            if not callable(answer):
+                return function(answer) if callable(function) else function
+            return test(answer, *context)
+        return Exercise(name, takes_a_function, hint)
     return wrap
+
+
+# ---------------------------------------------------------------- numeric answers, declared
+# A slip is (probe, message). The probe receives the expected value and the check's other arguments
+# (what the notebook passes after the answer) and returns the number a learner who made that slip
+# gives (compared with `same`), None when the slip cannot happen here, or a test of the answer itself
+# (see answer_is).
+Probe = Callable[..., Any]
+Slip = tuple[Probe, str]
+
+
+def answer_is(test: Callable[[float], bool]) -> Probe:
+    """A probe that tests the answer itself, e.g. answer_is(lambda value: 0 < value < 1)."""
+    return lambda expected, *context: test
+
+
+A_FRACTION = answer_is(lambda value: 0 < value < 1)  # a share where a count was asked
+PERCENTAGE: Slip = (lambda expected, *context: 100 * expected, "give a share between 0 and 1, not a percentage")
+
+
+def number_check(name: str, hint: str, *, wanted: str, expected: Callable[..., float], slips: Sequence[Slip] = (),
+                 otherwise: str | Callable[..., str], type_slip: Callable[[Any], str | None] | None = None,
+                 near_misses: bool = True) -> Exercise:
+    """The check of an answer that is one number.
+
+    wanted: what the answer is, for a wrong type ("a number of products"); type_slip(answer): a more
+    telling message for some wrong types, or None. expected(*context): the right value. slips: known
+    wrong values with their messages, tried in order. near_misses: name a fraction given for a count,
+    or a rounded value (number_slip). otherwise: the last word, a format string with {shown}, {value}
+    and {answer}, or a function of (shown, *context)."""
+    def test(answer, *context):
+        value = as_number(answer)
+        if value is None:
+            return (type_slip(answer) if type_slip else None) or wrong_type(answer, wanted)
+        truth = expected(*context)
+        if same(value, truth):
+            return None
+        for probe, message in slips:
+            slip = probe(truth, *context)
+            if slip is not None and (slip(value) if callable(slip) else same(value, slip)):
+                return message
+        last = otherwise(shown(value), *context) if callable(otherwise) else otherwise.format(
+            shown=shown(value), value=value, answer=answer)
+        return (near_misses and number_slip(value, truth)) or last
+
+    # The exercise module that calls this declares the check (its notebook picks the solution).
+    return Exercise(name, test, hint, module=sys._getframe(1).f_globals.get("__name__"))
 
 
 def load(notebook: str) -> ExerciseSet:

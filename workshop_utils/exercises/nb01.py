@@ -4,58 +4,44 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from ..checks import A_FRACTION, PERCENTAGE, as_number, describe, exercise, number_check, same, wrong_type
 
 
 # ---------------------------------------------------------------- q1: words in titles
-@exercise("q1",
-          hint='lower-case each title, split it into words, and test `"black" in words`; '
+NOT_LOWER_CASED = "that misses titles written 'BLACK' or 'black': lower-case the title first"
+NOT_A_SHARE = "give the number of titles, not a share"
+
+q1 = number_check(
+    "q1", hint='lower-case each title, split it into words, and test `"black" in words`; '
                "sum() of True/False values counts the Trues",
-          solution='answer = sum("black" in title.lower().split() for title in titles)')
-def q1(answer, titles):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "a number (how many titles)")
-    expected = sum("black" in title.lower().split() for title in titles)
-    if same(value, expected):
-        return None
-    substring = sum("black" in title.lower() for title in titles)
-    capital = sum("Black" in title.split() for title in titles)
-    capital_substring = sum("Black" in title for title in titles)
-    if value == substring:
-        return "that also counts words that merely contain black, such as the brand Blackberrys; compare whole words"
-    if value == capital or value == capital_substring:
-        return "that misses titles written 'BLACK' or 'black': lower-case the title first"
-    if 0 < value < 1 or same(value, expected / max(len(titles), 1)):
-        return "give the number of titles, not a share"
-    return number_slip(value, expected) or f"{shown(value)} is not the number of titles containing the word black"
+    wanted="a number (how many titles)",
+    expected=lambda titles: sum("black" in title.lower().split() for title in titles),
+    slips=[(lambda expected, titles: sum("black" in title.lower() for title in titles),
+            "that also counts words that merely contain black, such as the brand Blackberrys; compare whole words"),
+           (lambda expected, titles: sum("Black" in title.split() for title in titles), NOT_LOWER_CASED),
+           (lambda expected, titles: sum("Black" in title for title in titles), NOT_LOWER_CASED),
+           (A_FRACTION, NOT_A_SHARE),
+           (lambda expected, titles: expected / max(len(titles), 1), NOT_A_SHARE)],
+    otherwise="{shown} is not the number of titles containing the word black")
 
 
 # ---------------------------------------------------------------- q2: a boolean mask on a photo
-@exercise("q2",
-          hint="`photo >= 240` is True per channel; a pixel is near-white when all three of its channels are "
+q2 = number_check(
+    "q2", hint="`photo >= 240` is True per channel; a pixel is near-white when all three of its channels are "
                "(.all(axis=2)), and the mean of a boolean array is the share of Trues",
-          solution="answer = (photo >= 240).all(axis=2).mean()")
-def q2(answer, photo):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    pixels = (photo >= 240).all(axis=2)
-    expected = pixels.mean()
-    if same(value, expected):
-        return None
-    if same(value, (photo >= 240).mean()):
-        return ("that is the share of channel values (R, G and B counted separately), not of pixels: "
-                "a pixel is near-white only when all three channels are")
-    if same(value, (photo >= 240).any(axis=2).mean()):
-        return "that counts pixels where any channel is near-white; all three must be"
-    if same(value, (photo > 240).all(axis=2).mean()):
-        return "a channel value of exactly 240 counts as near-white: use >= rather than >"
-    if same(value, pixels.sum()):
-        return "that is the number of near-white pixels; divide by the number of pixels (or use .mean())"
-    if same(value, 100 * expected):
-        return "give a share between 0 and 1, not a percentage"
-    return number_slip(value, expected) or f"{shown(value)} is not the share of near-white pixels"
+    wanted="one number between 0 and 1",
+    expected=lambda photo: (photo >= 240).all(axis=2).mean(),
+    slips=[(lambda expected, photo: (photo >= 240).mean(),
+            "that is the share of channel values (R, G and B counted separately), not of pixels: "
+            "a pixel is near-white only when all three channels are"),
+           (lambda expected, photo: (photo >= 240).any(axis=2).mean(),
+            "that counts pixels where any channel is near-white; all three must be"),
+           (lambda expected, photo: (photo > 240).all(axis=2).mean(),
+            "a channel value of exactly 240 counts as near-white: use >= rather than >"),
+           (lambda expected, photo: (photo >= 240).all(axis=2).sum(),
+            "that is the number of near-white pixels; divide by the number of pixels (or use .mean())"),
+           PERCENTAGE],
+    otherwise="{shown} is not the share of near-white pixels")
 
 
 # ---------------------------------------------------------------- q3: softmax
@@ -68,13 +54,8 @@ def softmax_reference(scores: np.ndarray) -> np.ndarray:
 @exercise("q3",
           hint="np.exp(scores) divided by the sum of exp over each row: .sum(axis=1, keepdims=True) keeps the "
                "shape (rows, 1) so it broadcasts; subtract each row's maximum first so exp() cannot overflow",
-          solution="""def softmax(scores):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exps = np.exp(shifted)
-    return exps / exps.sum(axis=1, keepdims=True)""")
+          function="pass the function itself: check.q3(softmax)")
 def q3(softmax):
-    if not callable(softmax):
-        return "pass the function itself: check.q3(softmax)"
     scores = np.array([[2.0, 1.0, -1.0, 0.5], [0.1, 0.3, 3.2, -0.4], [1.2, 2.5, 0.0, 0.3]])
     original = scores.copy()
     returned = softmax(scores)  # an unfinished function raises ExerciseNotDone here
@@ -113,9 +94,7 @@ MIN_GROUP = 100
 
 @exercise("q4",
           hint=f"group by article_type, take the mean and the size of the word counts (.agg), keep the groups "
-               f"with at least {MIN_GROUP} products, and find the name of the largest mean with .idxmax()",
-          solution=f"""stats = products.groupby("article_type")["n_words"].agg(["mean", "size"])
-answer = stats[stats["size"] >= {MIN_GROUP}]["mean"].idxmax()""")
+               f"with at least {MIN_GROUP} products, and find the name of the largest mean with .idxmax()")
 def q4(answer, products):
     words = products["title"].str.split().str.len()
     stats = words.groupby(products["article_type"]).agg(["mean", "size"])
@@ -138,29 +117,33 @@ def q4(answer, products):
 
 
 # ---------------------------------------------------------------- q5: merge
-@exercise("q5",
-          hint="merge with how='inner' and compare the number of rows with len(products); or count the products "
+def dropped(products, departments):
+    """Which products an inner merge with the lookup table drops."""
+    return ~products["master_category"].isin(departments["master_category"])
+
+
+q5 = number_check(
+    "q5", hint="merge with how='inner' and compare the number of rows with len(products); or count the products "
                "whose master_category is not in the lookup table (.isin)",
-          solution="""inner = products.merge(departments, on="master_category", how="inner")
-answer = len(products) - len(inner)""")
-def q5(answer, products, departments):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "a number of products")
-    missing = ~products["master_category"].isin(departments["master_category"])
-    expected = int(missing.sum())
-    if same(value, expected):
-        return None
-    if value == len(products) - expected:
-        return "that is the number of products that are kept; the question asks how many disappear"
-    if value == products.loc[missing, "master_category"].nunique():
-        return "that is the number of master categories missing from the lookup table; count products"
-    if 0 < value < 1:
-        return "give the number of products, not a share"
-    return number_slip(value, expected) or f"{shown(value)} is not the number of products an inner merge drops"
+    wanted="a number of products",
+    expected=lambda products, departments: int(dropped(products, departments).sum()),
+    slips=[(lambda expected, products, departments: len(products) - expected,
+            "that is the number of products that are kept; the question asks how many disappear"),
+           (lambda expected, products, departments:
+            products.loc[dropped(products, departments), "master_category"].nunique(),
+            "that is the number of master categories missing from the lookup table; count products"),
+           (A_FRACTION, "give the number of products, not a share")],
+    otherwise="{shown} is not the number of products an inner merge drops")
 
 
 # ---------------------------------------------------------------- q6: the two derivatives
+def practice_line() -> tuple[np.ndarray, np.ndarray]:
+    """The check's example: 50 points around the line y = 5x + 4."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(1, 12, size=50)
+    return x, 5 * x + 4 + rng.normal(0, 3, size=50)
+
+
 def gradients_reference(w, b, x, y):
     error = w * x + b - y
     return 2 * np.mean(error * x), 2 * np.mean(error)
@@ -169,15 +152,9 @@ def gradients_reference(w, b, x, y):
 @exercise("q6",
           hint="with error = w * x + b - y, the derivative of mean(error**2) is mean(2 * error * x) for w and "
                "mean(2 * error) for b; return them as a pair (dw, db)",
-          solution="""def gradients(w, b, x, y):
-    error = predict(w, b, x) - y
-    return 2 * np.mean(error * x), 2 * np.mean(error)""")
+          function="pass the function itself: check.q6(gradients)")
 def q6(gradients):
-    if not callable(gradients):
-        return "pass the function itself: check.q6(gradients)"
-    rng = np.random.default_rng(0)
-    x = rng.uniform(1, 12, size=50)
-    y = 5 * x + 4 + rng.normal(0, 3, size=50)
+    x, y = practice_line()
     w, b = 2.5, -1.0
     result = gradients(w, b, x, y)  # an unfinished function raises ExerciseNotDone here
     if result is None:

@@ -4,96 +4,75 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import as_number, exercise, number_slip, same, shown, wrong_type
+from ..checks import A_FRACTION, PERCENTAGE, exercise, number_check, same, wrong_type
 
 
-def not_a_share(value: float, expected: float, count: float) -> str | None:
-    """The usual slips when a share is asked for: a percentage, or the count itself."""
-    if same(value, 100 * expected):
-        return "give a share between 0 and 1, not a percentage"
-    if same(value, count):
-        return "that is a number of products; divide by the number of products to get a share"
-    return None
+A_COUNT = "that is a number of products; divide by the number of products to get a share"
+
+
+def types(products):
+    """How many products each article type has, largest first."""
+    return products["article_type"].value_counts()
 
 
 # ---------------------------------------------------------------- q1: majority baseline
-@exercise("q1",
-          hint="the accuracy of always answering one class is that class's share of the products: "
+q1 = number_check(
+    "q1", hint="the accuracy of always answering one class is that class's share of the products: "
                "value_counts(normalize=True) lists the shares, largest first",
-          solution='answer = products["article_type"].value_counts(normalize=True).iloc[0]')
-def q1(answer, products):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    counts = products["article_type"].value_counts()
-    expected = counts.iloc[0] / len(products)
-    if same(value, expected):
-        return None
-    slip = not_a_share(value, expected, counts.iloc[0])
-    if slip:
-        return slip
-    if same(value, 1 / len(counts)):
-        return "that is the uniform random baseline (1/n); always answering the largest class does better"
-    for level in ("master_category", "sub_category"):
-        if same(value, products[level].value_counts(normalize=True).iloc[0]):
-            return f"that is the baseline for {level}; the question is about article_type"
-    return number_slip(value, expected) or f"{shown(value)} is not the share of the most common article type"
+    wanted="one number between 0 and 1",
+    expected=lambda products: types(products).iloc[0] / len(products),
+    slips=[PERCENTAGE,
+           (lambda expected, products: types(products).iloc[0], A_COUNT),
+           (lambda expected, products: 1 / len(types(products)),
+            "that is the uniform random baseline (1/n); always answering the largest class does better"),
+           (lambda expected, products: products["master_category"].value_counts(normalize=True).iloc[0],
+            "that is the baseline for master_category; the question is about article_type"),
+           (lambda expected, products: products["sub_category"].value_counts(normalize=True).iloc[0],
+            "that is the baseline for sub_category; the question is about article_type")],
+    otherwise="{shown} is not the share of the most common article type")
 
 
 # ---------------------------------------------------------------- q2: proportional random guessing
-@exercise("q2",
-          hint="for each class i: P(true class is i) x P(guess is i) = p_i x p_i; add these up over the "
+q2 = number_check(
+    "q2", hint="for each class i: P(true class is i) x P(guess is i) = p_i x p_i; add these up over the "
                "classes: (shares ** 2).sum()",
-          solution='answer = (products["article_type"].value_counts(normalize=True) ** 2).sum()')
-def q2(answer, products):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    shares = products["article_type"].value_counts(normalize=True)
-    expected = float((shares ** 2).sum())
-    if same(value, expected):
-        return None
-    if same(value, 100 * expected):
-        return "give a share between 0 and 1, not a percentage"
-    if same(value, 1 / len(shares)):
-        return "that is uniform guessing (1/n); this guesser favours the big classes as often as they occur"
-    if same(value, shares.iloc[0]):
-        return "that is always guessing the largest class; this guesser draws each class with probability p_i"
-    if same(value, 1.0):
-        return "the shares add up to 1; the chance of being right for class i is p_i times p_i"
-    return number_slip(value, expected) or f"{shown(value)} is not the sum of the squared class shares"
+    wanted="one number between 0 and 1",
+    expected=lambda products: float((products["article_type"].value_counts(normalize=True) ** 2).sum()),
+    slips=[PERCENTAGE,
+           (lambda expected, products: 1 / len(types(products)),
+            "that is uniform guessing (1/n); this guesser favours the big classes as often as they occur"),
+           (lambda expected, products: products["article_type"].value_counts(normalize=True).iloc[0],
+            "that is always guessing the largest class; this guesser draws each class with probability p_i"),
+           (lambda expected, products: 1.0,
+            "the shares add up to 1; the chance of being right for class i is p_i times p_i")],
+    otherwise="{shown} is not the sum of the squared class shares")
 
 
 # ---------------------------------------------------------------- q3: the long tail
-@exercise("q3",
-          hint="value_counts(normalize=True) sorts the shares, largest first; add up the first 10 (.head(10).sum())",
-          solution='answer = products["article_type"].value_counts(normalize=True).head(10).sum()')
-def q3(answer, products):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    counts = products["article_type"].value_counts()
-    expected = counts.head(10).sum() / len(products)
-    if same(value, expected):
-        return None
-    slip = not_a_share(value, expected, counts.head(10).sum())
-    if slip:
-        return slip
-    if same(value, 10 / len(counts)):
-        return "that is the share of the article types; the question asks for the share of the products"
-    if same(value, counts.tail(10).sum() / len(products)):
-        return "those are the 10 smallest article types; value_counts lists the largest first"
-    return (number_slip(value, expected)
-            or f"{shown(value)} is not the share of the products in the 10 largest article types")
+q3 = number_check(
+    "q3", hint="value_counts(normalize=True) sorts the shares, largest first; add up the first 10 (.head(10).sum())",
+    wanted="one number between 0 and 1",
+    expected=lambda products: types(products).head(10).sum() / len(products),
+    slips=[PERCENTAGE,
+           (lambda expected, products: types(products).head(10).sum(), A_COUNT),
+           (lambda expected, products: 10 / len(types(products)),
+            "that is the share of the article types; the question asks for the share of the products"),
+           (lambda expected, products: types(products).tail(10).sum() / len(products),
+            "those are the 10 smallest article types; value_counts lists the largest first")],
+    otherwise="{shown} is not the share of the products in the 10 largest article types")
 
 
 # ---------------------------------------------------------------- q4: word purity
+def purity(word_types):
+    """Each word's (row's) largest count over its total: how surely the word names one article type."""
+    return word_types.max(axis=1) / word_types.sum(axis=1)
+
+
 @exercise("q4",
           hint="each row of word_types is one word; its largest count divided by its total is its purity: "
-               "word_types.max(axis=1) / word_types.sum(axis=1)",
-          solution="answer = word_types.max(axis=1) / word_types.sum(axis=1)")
+               "word_types.max(axis=1) / word_types.sum(axis=1)")
 def q4(answer, word_types):
-    expected = word_types.max(axis=1) / word_types.sum(axis=1)
+    expected = purity(word_types)
     if not isinstance(answer, pd.Series):
         if isinstance(answer, pd.DataFrame):
             return "give one number per word (a Series), not a table"
@@ -114,60 +93,45 @@ def q4(answer, word_types):
 
 
 # ---------------------------------------------------------------- q5: shared titles
-@exercise("q5",
-          hint="duplicated() marks a row whose title appeared before; keep=False marks every row of a "
+q5 = number_check(
+    "q5", hint="duplicated() marks a row whose title appeared before; keep=False marks every row of a "
                "repeated title, the first one included",
-          solution='answer = products["title"].duplicated(keep=False).sum()')
-def q5(answer, products):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "a number of products")
-    titles = products["title"]
-    expected = int(titles.duplicated(keep=False).sum())
-    if same(value, expected):
-        return None
-    if value == int(titles.duplicated().sum()):
-        return ("that counts only the repeats after the first product of each title; count the first one too "
-                "(duplicated(keep=False))")
-    counts = titles.value_counts()
-    if value == int((counts > 1).sum()):
-        return "that is the number of distinct titles that repeat; count the products that have them"
-    if 0 < value < 1:
-        return "give the number of products, not a share"
-    return number_slip(value, expected) or f"{shown(value)} is not the number of products that share their title"
+    wanted="a number of products",
+    expected=lambda products: int(products["title"].duplicated(keep=False).sum()),
+    slips=[(lambda expected, products: int(products["title"].duplicated().sum()),
+            "that counts only the repeats after the first product of each title; count the first one too "
+            "(duplicated(keep=False))"),
+           (lambda expected, products: int((products["title"].value_counts() > 1).sum()),
+            "that is the number of distinct titles that repeat; count the products that have them"),
+           (A_FRACTION, "give the number of products, not a share")],
+    otherwise="{shown} is not the number of products that share their title")
 
 
 # ---------------------------------------------------------------- q6: the leak of a random split
-@exercise("q6",
-          hint="test_rows['title'].isin(train_rows['title']) is True for each test row whose title is also "
+def seen(train_rows, test_rows):
+    """For each test row, whether its title is also in training."""
+    return test_rows["title"].isin(train_rows["title"])
+
+
+q6 = number_check(
+    "q6", hint="test_rows['title'].isin(train_rows['title']) is True for each test row whose title is also "
                "in training; its .mean() is the share",
-          solution='answer = test_rows["title"].isin(train_rows["title"]).mean()')
-def q6(answer, train_rows, test_rows):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    seen = test_rows["title"].isin(train_rows["title"])
-    expected = seen.mean()
-    if same(value, expected):
-        return None
-    slip = not_a_share(value, expected, seen.sum())
-    if slip:
-        return slip
-    if same(value, train_rows["title"].isin(test_rows["title"]).mean()):
-        return "that is the share of training rows seen in the test part; the question is about the test rows"
-    distinct = pd.Series(test_rows["title"].unique())
-    if same(value, distinct.isin(train_rows["title"]).mean()):
-        return "that is the share of distinct test titles; count test rows (products), duplicates included"
-    return (number_slip(value, expected)
-            or f"{shown(value)} is not the share of test rows whose title appears in training")
+    wanted="one number between 0 and 1",
+    expected=lambda train_rows, test_rows: seen(train_rows, test_rows).mean(),
+    slips=[PERCENTAGE,
+           (lambda expected, train_rows, test_rows: seen(train_rows, test_rows).sum(), A_COUNT),
+           (lambda expected, train_rows, test_rows: seen(test_rows, train_rows).mean(),
+            "that is the share of training rows seen in the test part; the question is about the test rows"),
+           (lambda expected, train_rows, test_rows: pd.Series(test_rows["title"].unique()).isin(
+               train_rows["title"]).mean(),
+            "that is the share of distinct test titles; count test rows (products), duplicates included")],
+    otherwise="{shown} is not the share of test rows whose title appears in training")
 
 
 # ---------------------------------------------------------------- q7: leaves with two parents
 @exercise("q7",
           hint="group by article_type and count the distinct sub_category values (.nunique()); keep the "
-               "article types with more than one, and sort their names",
-          solution="""parents = products.groupby("article_type")["sub_category"].nunique()
-answer = sorted(parents[parents > 1].index)""")
+               "article types with more than one, and sort their names")
 def q7(answer, products):
     if isinstance(answer, (int, np.integer)):
         return "give the names of the article types (a sorted list), not how many there are"

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import text
-from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from ..checks import as_array, describe, exercise, number_check, wrong_type
 
 # Titles no catalogue row looks like: a normaliser must survive them.
 ODD_TITLES = ["", "   ", "12345", "👗✨🔥", "Crème Brûlée Café Kurta", "T-SHIRT!!! 3/4th Men's", "Q&Q W Watch",
@@ -18,17 +18,9 @@ ODD_TITLES = ["", "   ", "12345", "👗✨🔥", "Crème Brûlée Café Kurta", 
           hint="start from tokens = tokenize(title), then tokens = step(tokens) for each step in the order "
                "lowercase, strip_accents, remove_numbers, remove_punctuation, remove_short_tokens, "
                "remove_stopwords, stem; finish with ' '.join(tokens)",
-          solution="""
-def normalise(title):
-    tokens = tokenize(title)
-    for step in (lowercase, strip_accents, remove_numbers, remove_punctuation, remove_short_tokens,
-                 remove_stopwords, stem):
-        tokens = step(tokens)
-    return " ".join(tokens)""")
+          function=lambda answer: ("pass the function itself, check.q1(normalise, titles), not the result of "
+                                    f"calling it ({describe(answer)})"))
 def q1(answer, titles):
-    if not callable(answer):
-        return ("pass the function itself, check.q1(normalise, titles), not the result of calling it "
-                f"({describe(answer)})")
     for title in list(titles[:300]) + ODD_TITLES:
         got = answer(title)
         expected = text.normalise(title)
@@ -48,65 +40,57 @@ def q1(answer, titles):
 
 
 # ---------------------------------------------------------------- q2: density of the count matrix
-@exercise("q2",
-          hint="the matrix has counts.shape[0] x counts.shape[1] cells, and counts.nnz of them are not zero",
-          solution="answer = counts.nnz / (counts.shape[0] * counts.shape[1])")
-def q2(answer, counts):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number between 0 and 1")
-    cells = counts.shape[0] * counts.shape[1]
-    expected = counts.nnz / cells
-    if same(value, expected):
-        return None
-    if same(value, 1 - expected):
-        return "that is the share of cells that ARE zero; the question asks for the non-zero ones"
-    if same(value, 100 * expected):
-        return "that is a percentage (the share times 100): give the fraction between 0 and 1, divided by 100"
-    if same(value, counts.nnz):
-        return "that is the number of non-zero cells; divide it by the number of cells"
-    return number_slip(value, expected) or f"{shown(value)} is not the share of non-zero cells"
+q2 = number_check(
+    "q2", hint="the matrix has counts.shape[0] x counts.shape[1] cells, and counts.nnz of them are not zero",
+    wanted="one number between 0 and 1",
+    expected=lambda counts: counts.nnz / (counts.shape[0] * counts.shape[1]),
+    slips=[(lambda expected, counts: 1 - expected,
+            "that is the share of cells that ARE zero; the question asks for the non-zero ones"),
+           (lambda expected, counts: 100 * expected,
+            "that is a percentage (the share times 100): give the fraction between 0 and 1, divided by 100"),
+           (lambda expected, counts: counts.nnz,
+            "that is the number of non-zero cells; divide it by the number of cells")],
+    otherwise="{shown} is not the share of non-zero cells")
 
 
 # ---------------------------------------------------------------- q3: an IDF by hand
-@exercise("q3",
-          hint="N = len(normalised) titles, df = titles containing the word; scikit-learn's idf is "
+def idf(normalised, word, log=math.log, smooth=1, plus=1, per_title=True) -> float | None:
+    """log((smooth + N) / (smooth + df)) + plus, scikit-learn's idf with the defaults; df counts the
+    titles that contain the word, or every occurrence (per_title=False: None when that is the same)."""
+    n, df = len(normalised), sum(word in title.split() for title in normalised)
+    if not per_title:
+        occurrences = sum(title.split().count(word) for title in normalised)
+        if occurrences == df:
+            return None
+        df = occurrences
+    return log((smooth + n) / (smooth + df)) + plus
+
+
+q3 = number_check(
+    "q3", hint="N = len(normalised) titles, df = titles containing the word; scikit-learn's idf is "
                "ln((1 + N) / (1 + df)) + 1, with the natural logarithm np.log",
-          solution='answer = np.log((1 + len(normalised)) / (1 + document_frequency["shirt"])) + 1')
-def q3(answer, normalised, word):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number")
-    n = len(normalised)
-    df = sum(word in title.split() for title in normalised)
-    expected = math.log((1 + n) / (1 + df)) + 1
-    if same(value, expected):
-        return None
-    if same(value, math.log(n / df)):
-        return "that is the textbook idf, log(N/df); scikit-learn adds 1 to N and df, and 1 to the result"
-    if same(value, math.log((1 + n) / (1 + df))):
-        return "almost: scikit-learn adds 1 to the logarithm, so a word found in every title keeps a weight"
-    if same(value, math.log10((1 + n) / (1 + df)) + 1):
-        return "use the natural logarithm (np.log), not log10"
-    occurrences = sum(title.split().count(word) for title in normalised)
-    if occurrences != df and same(value, math.log((1 + n) / (1 + occurrences)) + 1):
-        return "df counts the titles that contain the word (once per title), not every occurrence"
-    return number_slip(value, expected) or f"{shown(value)} is not the idf of {word!r}"
+    wanted="one number",
+    expected=lambda normalised, word: idf(normalised, word),
+    slips=[(lambda expected, normalised, word: idf(normalised, word, smooth=0, plus=0),
+            "that is the textbook idf, log(N/df); scikit-learn adds 1 to N and df, and 1 to the result"),
+           (lambda expected, normalised, word: idf(normalised, word, plus=0),
+            "almost: scikit-learn adds 1 to the logarithm, so a word found in every title keeps a weight"),
+           (lambda expected, normalised, word: idf(normalised, word, log=math.log10),
+            "use the natural logarithm (np.log), not log10"),
+           (lambda expected, normalised, word: idf(normalised, word, per_title=False),
+            "df counts the titles that contain the word (once per title), not every occurrence")],
+    otherwise=lambda shown, normalised, word: f"{shown} is not the idf of {word!r}")
 
 
 # ---------------------------------------------------------------- q4: one-hot labels
 @exercise("q4",
           hint="np.eye(len(classes)) is a square matrix whose row i has a single 1 in column i; "
-               "indexing it with the labels picks one row per label: np.eye(n)[labels[:5]]",
-          solution="answer = np.eye(len(classes))[labels[:5]]")
+               "indexing it with the labels picks one row per label: np.eye(n)[labels[:5]]")
 def q4(answer, labels, n_classes):
     expected = np.eye(n_classes)[np.asarray(labels)]
-    if answer is None or isinstance(answer, str):
-        return wrong_type(answer, "a matrix (a NumPy array) of 0s and 1s")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return f"give a matrix (a NumPy array) of 0s and 1s, not {describe(answer)}"
+    got, problem = as_array(answer, "a matrix (a NumPy array) of 0s and 1s")
+    if problem:
+        return problem
     if got.shape == expected.T.shape and got.shape != expected.shape:
         return f"the shape is {got.shape}: one ROW per label, one column per class, so {expected.shape}"
     if got.shape != expected.shape:
@@ -121,8 +105,7 @@ def q4(answer, labels, n_classes):
 # ---------------------------------------------------------------- q5: the leak-free split
 @exercise("q5",
           hint="run leak(train, test) for each candidate: the leak-free split is the one where no test title "
-               "was seen in training",
-          solution='answer = "grouped by title"')
+               "was seen in training")
 def q5(answer, candidates):
     names = list(candidates)
     if not isinstance(answer, str) or answer not in candidates:
@@ -143,11 +126,7 @@ def q5(answer, candidates):
 # ---------------------------------------------------------------- q6: TextVectorization by hand
 @exercise("q6",
           hint="lowercase the title and split it on spaces; a known word's number is vocab.index(word), an "
-               "unknown word is 1 ([UNK]); then add zeros (padding) up to 12 numbers",
-          solution="""
-words_in_title = "Zorblax Men Black Shirt".lower().split()
-answer = [vocab.index(word) if word in vocab else 1 for word in words_in_title]
-answer = answer + [0] * (12 - len(answer))""")
+               "unknown word is 1 ([UNK]); then add zeros (padding) up to 12 numbers")
 def q6(answer, vectorizer, title):
     import tensorflow as tf
 

@@ -5,32 +5,25 @@ import re
 
 import numpy as np
 
-from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from ..checks import as_number, describe, exercise, number_check, number_slip, same, shown, wrong_type
 from .keras_models import is_sparse_categorical, kinds, layers_of, learns, setting
 
 
 # ---------------------------------------------------------------- q1: the epoch early stopping keeps
-@exercise("q1",
-          hint="np.argmin(history['val_loss']) gives the position of the lowest validation loss, counting from 0; "
+q1 = number_check(
+    "q1", hint="np.argmin(history['val_loss']) gives the position of the lowest validation loss, counting from 0; "
                "Keras counts epochs from 1",
-          solution='answer = int(np.argmin(tfidf_history.history["val_loss"])) + 1')
-def q1(answer, history):
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one epoch number")
-    val_loss = np.asarray(history["val_loss"])
-    expected = int(np.argmin(val_loss)) + 1
-    if same(value, expected):
-        return None
-    if value == expected - 1:
-        return "that is the position counted from 0; Keras numbers epochs from 1"
-    if value == int(np.argmin(history["loss"])) + 1:
-        return "that is the lowest TRAINING loss; early stopping watches the validation loss"
-    if "val_accuracy" in history and value == int(np.argmax(history["val_accuracy"])) + 1:
-        return "that is the best validation accuracy; EarlyStopping here monitors val_loss"
-    if value == len(val_loss):
-        return "that is the last epoch run; the weights kept are those of the lowest validation loss"
-    return number_slip(value, expected) or f"epoch {shown(value)} does not have the lowest validation loss"
+    wanted="one epoch number",
+    expected=lambda history: int(np.argmin(history["val_loss"])) + 1,
+    slips=[(lambda expected, history: expected - 1,
+            "that is the position counted from 0; Keras numbers epochs from 1"),
+           (lambda expected, history: int(np.argmin(history["loss"])) + 1,
+            "that is the lowest TRAINING loss; early stopping watches the validation loss"),
+           (lambda expected, history: int(np.argmax(history["val_accuracy"])) + 1 if "val_accuracy" in history
+            else None, "that is the best validation accuracy; EarlyStopping here monitors val_loss"),
+           (lambda expected, history: len(history["val_loss"]),
+            "that is the last epoch run; the weights kept are those of the lowest validation loss")],
+    otherwise="epoch {shown} does not have the lowest validation loss")
 
 
 # ---------------------------------------------------------------- q2: a deeper network, written and trained
@@ -64,21 +57,7 @@ def deeper_layers(layers, n_classes) -> str | None:
 @exercise("q2",
           hint="copy the one-layer network's cells and add keras.layers.Dense(128, activation='relu') and "
                "keras.layers.Dropout(0.5) before the output; compile it the same way, then "
-               "deeper_history = deeper.fit(X_train, y_train, validation_data=(X_val, y_val), ...)",
-          solution="""
-keras.utils.set_random_seed(config.seed)
-inputs = keras.Input(shape=(n_features,), sparse=True, name="tfidf")
-x = keras.layers.Dense(256, activation="relu", name="hidden_1")(inputs)
-x = keras.layers.Dropout(0.5, name="dropout_1")(x)
-x = keras.layers.Dense(128, activation="relu", name="hidden_2")(x)
-x = keras.layers.Dropout(0.5, name="dropout_2")(x)
-outputs = keras.layers.Dense(len(classes), activation="softmax", name="probabilities")(x)
-deeper = keras.Model(inputs, outputs, name="tfidf_deeper")
-deeper.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-3),
-               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-deeper_history = deeper.fit(X_train, y_train, validation_data=(X_val, y_val),
-                            epochs=config.epochs, batch_size=config.batch_size,
-                            callbacks=training_callbacks(), verbose=0)""")
+               "deeper_history = deeper.fit(X_train, y_train, validation_data=(X_val, y_val), ...)")
 def q2(model, history, x, y, n_classes):
     import keras
 
@@ -147,8 +126,7 @@ def read_diagnosis(words) -> str | None:
 
 @exercise("q3",
           hint="overfitting: validation loss turns back up while training loss keeps falling; underfitting: both "
-               "stay high and still fall at the end; a good fit: validation loss flattens near its minimum",
-          solution='answer = {"A": "overfitting", "B": "underfitting", "C": "good fit"}')
+               "stay high and still fall at the end; a good fit: validation loss flattens near its minimum")
 def q3(answer, curves):
     if not isinstance(answer, dict):
         return f'give a dict such as {{"A": "...", "B": "...", "C": "..."}}, not {describe(answer)}'
@@ -170,8 +148,7 @@ def q3(answer, curves):
 # ---------------------------------------------------------------- q4: macro and weighted F1
 @exercise("q4",
           hint="macro: report['f1'].mean(); weighted: (report['f1'] * report['support']).sum() divided by "
-               "report['support'].sum()",
-          solution='answer = (report["f1"].mean(), (report["f1"] * report["support"]).sum() / report["support"].sum())')
+               "report['support'].sum()")
 def q4(answer, report):
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return f"give a tuple of two numbers: (macro, weighted), not {describe(answer)}"
@@ -197,12 +174,7 @@ def q4(answer, report):
 # ---------------------------------------------------------------- q5: the most confused pair
 @exercise("q5",
           hint="copy the matrix, set its diagonal to 0 (np.fill_diagonal), take argmax and turn the flat position "
-               "into (row, column) with np.unravel_index; rows are true classes, columns predicted ones",
-          solution="""
-mistakes_only = matrix.copy()
-np.fill_diagonal(mistakes_only, 0)
-true_position, predicted_position = np.unravel_index(mistakes_only.argmax(), mistakes_only.shape)
-answer = (classes[true_position], classes[predicted_position])""")
+               "into (row, column) with np.unravel_index; rows are true classes, columns predicted ones")
 def q5(answer, y_true, y_pred, classes):
     from sklearn.metrics import confusion_matrix
 
@@ -230,13 +202,8 @@ def q5(answer, y_true, y_pred, classes):
 @exercise("q6",
           hint="np.argsort(probabilities) lists positions from the smallest to the largest; reverse it "
                "([::-1]) and keep the first k, then pair each position's class name with its probability",
-          solution="""
-def top_k(probabilities, classes, k=3):
-    best = np.argsort(probabilities)[::-1][:k]
-    return [(classes[position], float(probabilities[position])) for position in best]""")
+          function="pass the function itself: check.q6(top_k, classes)")
 def q6(answer, classes):
-    if not callable(answer):
-        return "pass the function itself: check.q6(top_k, classes)"
     rng = np.random.default_rng(0)
     for k in (3, 5):
         probabilities = rng.dirichlet(np.ones(len(classes)))
@@ -307,17 +274,10 @@ SLIPS = {
           hint="rng = np.random.default_rng(seed); rows = rng.integers(0, n, size=(resamples, n)) draws every "
                "resample at once, with replacement; index BOTH right_a and right_b with the same rows, take "
                ".mean(axis=1) of each and subtract; np.percentile(differences, [2.5, 97.5]) gives (low, high)",
-          solution="""
-def paired_bootstrap(right_a, right_b, resamples=2000, seed=0):
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(right_a), size=(resamples, len(right_a)))
-    differences = right_a[rows].mean(axis=1) - right_b[rows].mean(axis=1)
-    return tuple(np.percentile(differences, [2.5, 97.5]))""")
+          function="pass the function itself: check.q7(paired_bootstrap)")
 def q7(answer, *ignored):
     from ..evaluation import compare_models
 
-    if not callable(answer):
-        return "pass the function itself: check.q7(paired_bootstrap)"
     right_a, right_b = practice_pair()
 
     def interval(seed):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import as_number, describe, exercise, number_slip, same, shown, wrong_type
+from ..checks import answer_is, as_number, describe, exercise, number_check, same, wrong_type
 from .keras_models import kinds, layers_of, learns, setting
 
 
@@ -24,8 +24,7 @@ def _as_tuple(answer) -> tuple | None:
 
 @exercise("q1",
           hint="a batch stacks `batch_size` photos; each photo is height x width x colour channels "
-               "(images.IMAGE_SIZE is (height, width))",
-          solution="answer = (config.batch_size, *images.IMAGE_SIZE, 3)")
+               "(images.IMAGE_SIZE is (height, width))")
 def q1(answer, batch_size, image_size):
     height, width = image_size
     expected = (batch_size, height, width, 3)
@@ -45,27 +44,23 @@ def q1(answer, batch_size, image_size):
     return f"{got} is not the shape of a batch"
 
 
-@exercise("q2",
-          hint="one photo holds height x width x 3 numbers; in uint8 each number takes one byte",
-          solution="height, width = images.IMAGE_SIZE\n"
-                   "answer = len(splits.train) * height * width * 3 / 1e6")
-def q2(answer, n_photos, image_size):
+def cache_megabytes(n_photos, image_size) -> float:
+    """What n_photos cached photos take, in MB: height x width x 3 numbers of one byte (uint8) each."""
     height, width = image_size
-    expected = n_photos * height * width * 3 / 1e6
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one number (megabytes)")
-    if same(value, expected):
-        return None
-    if same(value, expected * 4):
-        return "that is the size in float32 (4 bytes a number): we cache uint8, one byte a number"
-    if same(value, expected / 3):
-        return "each pixel holds three numbers (red, green, blue)"
-    if same(value, expected * 1e6):
-        return "that is in bytes: divide by 1,000,000 for megabytes"
-    if same(value, expected * 1e6 / 2**20):
-        return "close, but that is in MiB (2**20 bytes); use 1 MB = 1,000,000 bytes"
-    return number_slip(value, expected) or f"{shown(value)} MB is not the size of {n_photos:,} cached photos"
+    return n_photos * height * width * 3 / 1e6
+
+
+q2 = number_check(
+    "q2", hint="one photo holds height x width x 3 numbers; in uint8 each number takes one byte",
+    wanted="one number (megabytes)",
+    expected=cache_megabytes,
+    slips=[(lambda expected, *inputs: expected * 4,
+            "that is the size in float32 (4 bytes a number): we cache uint8, one byte a number"),
+           (lambda expected, *inputs: expected / 3, "each pixel holds three numbers (red, green, blue)"),
+           (lambda expected, *inputs: expected * 1e6, "that is in bytes: divide by 1,000,000 for megabytes"),
+           (lambda expected, *inputs: expected * 1e6 / 2**20,
+            "close, but that is in MiB (2**20 bytes); use 1 MB = 1,000,000 bytes")],
+    otherwise=lambda shown, n_photos, image_size: f"{shown} MB is not the size of {n_photos:,} cached photos")
 
 
 # ---------------------------------------------------------------- q3: a tf.data pipeline for validation
@@ -83,14 +78,7 @@ def pipeline_steps(dataset) -> list[str]:
 @exercise("q3",
           hint="start like the training pipeline: tf.data.Dataset.from_tensor_slices((list(photos), labels)), "
                ".map(decode, ...), .cache(); then .batch(BATCH_SIZE), .map(scale, ...), .prefetch(AUTOTUNE), and "
-               "no .shuffle: validation predictions must come back in the order of the rows",
-          solution="""
-val_pipeline = (tf.data.Dataset.from_tensor_slices((list(splits.validation["image"]), y_val))
-                .map(decode, num_parallel_calls=AUTOTUNE)
-                .cache()
-                .batch(BATCH_SIZE)
-                .map(scale, num_parallel_calls=AUTOTUNE)
-                .prefetch(AUTOTUNE))""")
+               "no .shuffle: validation predictions must come back in the order of the rows")
 def q3(answer, labels, batch_size, image_size):
     import tensorflow as tf
 
@@ -137,17 +125,10 @@ def q3(answer, labels, batch_size, image_size):
           hint="x = keras.layers.Conv2D(filters, 3, padding='same', use_bias=False, name=f'conv_{block}')(x), then "
                "BatchNormalization(momentum=0.9), Activation('relu') and MaxPooling2D(), each called on the "
                "output of the one before; return the last output",
-          solution="""
-def conv_block(x, filters, block):
-    x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv_{block}")(x)
-    x = keras.layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{block}")(x)
-    x = keras.layers.Activation("relu", name=f"relu_{block}")(x)
-    return keras.layers.MaxPooling2D(name=f"pool_{block}")(x)""")
+          function=lambda answer: wrong_type(answer, "the function itself: check.q4(conv_block, images.IMAGE_SIZE)"))
 def q4(answer, image_size):
     import keras
 
-    if not callable(answer):
-        return wrong_type(answer, "the function itself: check.q4(conv_block, images.IMAGE_SIZE)")
     height, width = image_size
     inputs = keras.Input(shape=(height, width, 3))
     output = answer(inputs, 16, 1)
@@ -189,47 +170,40 @@ def q4(answer, image_size):
     return None
 
 
-@exercise("q5",
-          hint="pick the row of `scan` with the highest validation macro F1 and read its weight; "
+def weight_with_best(column: str):
+    """A probe: the text weight of the scan's row with the best `column` (None when the scan has no such column)."""
+    return lambda expected, scan: float(scan.loc[scan[column].idxmax(), "text weight"]) if column in scan else None
+
+
+q5 = number_check(
+    "q5", hint="pick the row of `scan` with the highest validation macro F1 and read its weight; "
                "the test set plays no part in choosing",
-          solution='answer = float(scan.loc[scan["validation macro F1"].idxmax(), "text weight"])')
-def q5(answer, scan):
-    best_row = scan["validation macro F1"].idxmax()
-    expected = float(scan.loc[best_row, "text weight"])
-    value = as_number(answer)
-    if value is None:
-        return wrong_type(answer, "one weight between 0 and 1")
-    if not 0.0 <= value <= 1.0:
-        return "a weight in a weighted average lies between 0 and 1"
-    if same(value, expected):
-        return None
-    if same(value, 1.0 - expected):
-        return "that is the weight of the image; the scan gives the weight of the text"
-    if "validation accuracy" in scan and same(value, scan.loc[scan["validation accuracy"].idxmax(),
-                                                               "text weight"]):
-        return "that weight gives the best accuracy; here we choose by macro F1 (every class counts the same)"
-    return (number_slip(value, expected)
-            or f"the weight {shown(value)} does not give the best validation macro F1 in the scan")
+    wanted="one weight between 0 and 1",
+    expected=lambda scan: float(scan.loc[scan["validation macro F1"].idxmax(), "text weight"]),
+    slips=[(answer_is(lambda value: not 0.0 <= value <= 1.0), "a weight in a weighted average lies between 0 and 1"),
+           (lambda expected, scan: 1.0 - expected,
+            "that is the weight of the image; the scan gives the weight of the text"),
+           (weight_with_best("validation accuracy"),
+            "that weight gives the best accuracy; here we choose by macro F1 (every class counts the same)")],
+    otherwise="the weight {shown} does not give the best validation macro F1 in the scan")
 
 
 # ---------------------------------------------------------------- q6: the fusion head
+FUSION_HEAD = "the function itself: check.q6(fusion_head, len(classes))"
+
+
 @exercise("q6",
           hint="x = keras.layers.Concatenate()([title_features, photo_part, has_photo]), then "
                "BatchNormalization(), Dense(256, activation='relu'), Dropout(0.4), each on the output of the one "
                "before, and outputs = keras.layers.Dense(n_classes, activation='softmax')(x)",
-          solution="""
-x = keras.layers.Concatenate(name="both_features")([title_features, photo_part, has_photo])
-x = keras.layers.BatchNormalization(name="batch_norm")(x)
-x = keras.layers.Dense(256, activation="relu", name="fusion_dense")(x)
-x = keras.layers.Dropout(0.4, name="fusion_dropout")(x)
-outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)""")
+          function=lambda answer: wrong_type(answer, FUSION_HEAD))
 def q6(answer, n_classes):
     import keras
 
     from ..models import build_fusion_head
 
-    if isinstance(answer, keras.Model) or not callable(answer):
-        return wrong_type(answer, "the function itself: check.q6(fusion_head, len(classes))")
+    if isinstance(answer, keras.Model):  # built already: the check builds heads of its own
+        return wrong_type(answer, FUSION_HEAD)
     head = answer(n_classes)
     if not isinstance(head, keras.Model):
         return f"fusion_head(n_classes) should return the keras.Model it builds, not {describe(head)}"
@@ -268,10 +242,7 @@ def q6(answer, n_classes):
 
 @exercise("q7",
           hint="compare the change of the two averages between the text model and the fusion model; "
-               "macro F1 gives every class the same weight",
-          solution='gain = comparison.loc[["macro average", "weighted average"], "fusion model"] \\\n'
-                   '       - comparison.loc[["macro average", "weighted average"], "text"]\n'
-                   'answer = "macro" if gain["macro average"] > gain["weighted average"] else "weighted"')
+               "macro F1 gives every class the same weight")
 def q7(answer, comparison):
     gain = {average: comparison.loc[f"{average} average", "fusion model"] - comparison.loc[f"{average} average", "text"]
             for average in ("macro", "weighted")}
@@ -289,14 +260,10 @@ def q7(answer, comparison):
 @exercise("q8",
           hint="keep the title's first word, then the gender, then the colour, joined by single spaces; "
                "a missing gender or colour is NaN (a float, not a string): leave it out",
-          solution="def short_title(title, gender, colour):\n"
-                   "    words = title.split()[:1] + [value for value in (gender, colour) if isinstance(value, str)]\n"
-                   "    return \" \".join(words)")
+          function=lambda answer: wrong_type(answer, "a function short_title(title, gender, colour)"))
 def q8(answer, products):
     from ..splits import short_title
 
-    if not callable(answer):
-        return wrong_type(answer, "a function short_title(title, gender, colour)")
     rows = list(zip(products["title"], products["gender"], products["colour"]))[:200]
     rows.append(("Levis Men Blue Jeans", "Men", float("nan")))  # a listing without a colour
     for title, gender, colour in rows:

@@ -5,7 +5,7 @@ import difflib
 
 import numpy as np
 
-from ..checks import describe, exercise, same
+from ..checks import as_array, describe, exercise, number_check, same
 from ..label_errors import VERDICTS
 
 
@@ -29,12 +29,8 @@ def reference_threshold(confidence, correct, target: float) -> float:
 @exercise("q1",
           hint="np.argsort(-probabilities, axis=1)[:, :k] gives each row's k best classes; a row counts "
                "as right when y_true is among them: compare with y_true[:, None] and use .any(axis=1)",
-          solution="def top_k_accuracy(probabilities, y_true, k):\n"
-                   "    top = np.argsort(-probabilities, axis=1)[:, :k]\n"
-                   "    return float((top == y_true[:, None]).any(axis=1).mean())")
+          function="give the function itself (top_k_accuracy, no brackets)")
 def q1(function):
-    if not callable(function):
-        return "give the function itself (top_k_accuracy, no brackets)"
     rng = np.random.default_rng(6)
     probabilities = rng.dirichlet(np.ones(7), size=200)
     y_true = rng.integers(0, 7, size=200)
@@ -50,19 +46,15 @@ def q1(function):
     return None
 
 
-@exercise("q2",
-          hint="the best temperature is the one with the lowest negative log-likelihood on the calibration "
+q2 = number_check(
+    "q2", hint="the best temperature is the one with the lowest negative log-likelihood on the calibration "
                "listings: find the row of `scan` where it is smallest",
-          solution='answer = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])')
-def q2(answer, scan):
-    expected = float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"])
-    if same(answer, expected):
-        return None
-    if same(answer, scan.loc[scan["calibration NLL"].idxmax(), "temperature"]):
-        return "that temperature has the highest NLL (the worst fit); we want the lowest"
-    if same(answer, 1.0):
-        return "a temperature of 1 leaves the probabilities as they are; read the scan"
-    return f"{float(answer):g} is not the temperature with the lowest calibration NLL in the scan"
+    wanted="one temperature (a number)", near_misses=False,
+    expected=lambda scan: float(scan.loc[scan["calibration NLL"].idxmin(), "temperature"]),
+    slips=[(lambda expected, scan: scan.loc[scan["calibration NLL"].idxmax(), "temperature"],
+            "that temperature has the highest NLL (the worst fit); we want the lowest"),
+           (lambda expected, scan: 1.0, "a temperature of 1 leaves the probabilities as they are; read the scan")],
+    otherwise="{value:g} is not the temperature with the lowest calibration NLL in the scan")
 
 
 @exercise("q3",
@@ -70,19 +62,8 @@ def q2(answer, scan):
                "np.cumsum(correct) / np.arange(1, n + 1); keep the longest prefix whose accuracy reaches the "
                "target and that does not cut a group of equal confidences, and return the confidence of its "
                "last listing",
-          solution="def choose_threshold(confidence, correct, target):\n"
-                   "    order = np.argsort(-confidence, kind=\"stable\")\n"
-                   "    ranked = confidence[order]\n"
-                   "    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)\n"
-                   "    # a threshold accepts every listing at least as confident: cut only after the last of a tie\n"
-                   "    cut_here = np.r_[ranked[1:] < ranked[:-1], True]\n"
-                   "    good = np.flatnonzero((accuracy >= target) & cut_here)\n"
-                   "    if len(good) == 0:\n"
-                   "        return float(np.nextafter(ranked[0], 2.0))  # above every confidence: accept nothing\n"
-                   "    return float(ranked[good.max()])")
+          function="give the function itself (choose_threshold, no brackets)")
 def q3(function):
-    if not callable(function):
-        return "give the function itself (choose_threshold, no brackets)"
     rng = np.random.default_rng(60)
     confidence = np.sort(rng.uniform(0.3, 1.0, size=400))[::-1]
     correct = rng.uniform(size=400) < confidence  # a calibrated toy model
@@ -106,34 +87,33 @@ def q3(function):
     return None
 
 
-@exercise("q4",
-          hint="for each threshold the cost is review_cost x (listings sent to review) + error_cost x (wrong "
-               "listings accepted); pick the row of `costs` with the lowest total",
-          solution='costs["total cost"] = (REVIEW_COST * costs["sent to review"]\n'
-                   '                       + ERROR_COST * costs["wrong and accepted"])\n'
-                   'answer = float(costs.loc[costs["total cost"].idxmin(), "threshold"])')
-def q4(answer, costs, review_cost, error_cost):
+def cheapest(costs, review_cost, error_cost) -> float:
+    """The threshold of the row of `costs` with the lowest total cost."""
     total = review_cost * costs["sent to review"] + error_cost * costs["wrong and accepted"]
-    expected = float(costs.loc[total.idxmin(), "threshold"])
-    if same(answer, expected):
-        return None
-    swapped = error_cost * costs["sent to review"] + review_cost * costs["wrong and accepted"]
-    if same(answer, costs.loc[swapped.idxmin(), "threshold"]):
-        return "the two costs are swapped: a review costs REVIEW_COST, a wrong accepted listing ERROR_COST"
-    if same(answer, costs["threshold"].max()):
-        return "that threshold sends almost everything to review; count what the reviews cost"
-    return f"{float(answer):g} is not the threshold with the lowest total cost in the table"
+    return float(costs.loc[total.idxmin(), "threshold"])
+
+
+q4 = number_check(
+    "q4", hint="for each threshold the cost is review_cost x (listings sent to review) + error_cost x (wrong "
+               "listings accepted); pick the row of `costs` with the lowest total",
+    wanted="one threshold (a number)", near_misses=False,
+    expected=cheapest,
+    slips=[(lambda expected, costs, review_cost, error_cost: cheapest(costs, error_cost, review_cost),
+            "the two costs are swapped: a review costs REVIEW_COST, a wrong accepted listing ERROR_COST"),
+           (lambda expected, costs, *prices: costs["threshold"].max(),
+            "that threshold sends almost everything to review; count what the reviews cost")],
+    otherwise="{value:g} is not the threshold with the lowest total cost in the table")
 
 
 @exercise("q5",
           hint="one row per class (in the order of `classes`), one column per sub-category (in the order of "
                "`sub_categories`); a 1 where the class belongs to the sub-category: a nested list "
-               "comprehension comparing sub_category_of[name] with each sub-category, then np.array(..., dtype=float)",
-          solution="answer = np.array([[sub_category_of[name] == sub for sub in sub_categories]\n"
-                   "                   for name in classes], dtype=float)")
+               "comprehension comparing sub_category_of[name] with each sub-category, then np.array(..., dtype=float)")
 def q5(membership, classes, sub_categories, sub_category_of):
     expected = np.array([[sub_category_of[name] == sub for sub in sub_categories] for name in classes], dtype=float)
-    membership = np.asarray(membership, dtype=float)
+    membership, problem = as_array(membership, "a matrix (a NumPy array) of 0s and 1s, one row per class")
+    if problem:
+        return problem
     if membership.shape == expected.T.shape and membership.shape != expected.shape:
         return f"the shape is transposed: one row per class ({len(classes)}), one column per sub-category " \
                f"({len(sub_categories)})"
@@ -150,9 +130,7 @@ def q5(membership, classes, sub_categories, sub_category_of):
 @exercise("q6",
           hint="one verdict per suspect, in the order shown, each exactly one of "
                + ", ".join(f'"{verdict}"' for verdict in VERDICTS)
-               + ': verdicts = ["catalogue wrong", "ambiguous", ...]',
-          solution="# Yours are your own; the maintainers' (label_errors.read_audit()) are one answer:\n"
-                   'verdicts = label_errors.maintainers_verdicts(shown["id"])')
+               + ': verdicts = ["catalogue wrong", "ambiguous", ...]')
 def q6(verdicts, shown):
     if isinstance(verdicts, str):
         return f"that is one string; give a list of {len(shown)} verdicts, one per suspect"
