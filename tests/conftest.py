@@ -128,8 +128,9 @@ def checkout_copy(tmp_path, monkeypatch):
     root = ROOT
     for folder in ("solutions", "notebooks"):
         shutil.copytree(root / folder, tmp_path / folder)
-    (tmp_path / "tools").mkdir()
-    shutil.copy(root / "tools" / "course.py", tmp_path / "tools" / "course.py")
+    for generated in ("tools/course.py", "workshop_utils/exercises/solutions.json"):
+        (tmp_path / generated).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / generated, tmp_path / generated)
     shutil.copy(root / "README.md", tmp_path / "README.md")
     monkeypatch.setattr(course, "REPOSITORY", course.REPOSITORY)
     monkeypatch.setattr(course, "BRANCH", course.BRANCH)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workshop_utils.errors import WorkshopError
+from workshop_utils.__main__ import run_command
 
 def notebooks(arguments) -> None:
     from . import notebooks as generator
@@ -124,16 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     carried = commands.add_parser("package-report", help="the wheel a learner installs: size, files, import structure")
     carried.add_argument("checkouts", nargs="*", help="checkouts to report on (default: this one)")
     carried.set_defaults(run=package_report)
-    arguments = parser.parse_args(argv)
-    try:
-        arguments.run(arguments)
-    except WorkshopError as error:
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:  # a path the user gave that no check foresaw: still one line
-        print(f"{type(error).__name__}: {error}; check the paths given and run this again.", file=sys.stderr)
-        return 1
-    return 0
+    return run_command(parser, argv)
 
 
 if __name__ == "__main__":

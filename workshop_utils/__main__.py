@@ -39,6 +39,20 @@ def save_weights(dataset: Path, base_url: str | None = None) -> Path | None:
     return path
 
 
+def run_command(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
+    """Parse and run one command; a failure the user can fix is one line on stderr and exit code 1."""
+    arguments = parser.parse_args(argv)
+    try:
+        arguments.run(arguments)
+    except WorkshopError as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a path the user gave that no check foresaw: still one line
+        print(f"{type(error).__name__}: {error}; check the paths given and run this again.", file=sys.stderr)
+        return 1
+    return 0
+
+
 MAINTAINER_COMMANDS = ("notebooks", "repoint", "colab-constraints", "minimum-constraints", "slides", "answer-key")
 
 
@@ -54,16 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--to", required=True, help="destination folder (a USB stick, say)")
     fetch.add_argument("--data-dir", default=None, help="copy from this local copy instead of downloading")
     fetch.set_defaults(run=download)
-    arguments = parser.parse_args(argv)
-    try:
-        arguments.run(arguments)
-    except WorkshopError as error:
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:  # a path the user gave that no check foresaw: still one line
-        print(f"{type(error).__name__}: {error}; check the paths given and run this again.", file=sys.stderr)
-        return 1
-    return 0
+    return run_command(parser, argv)
 
 
 if __name__ == "__main__":
