@@ -209,6 +209,14 @@ def report_results(path: Path, mode: str) -> bool:
     return all_well
 
 
+def course_notebooks() -> list[Path]:
+    """Every solution notebook, in the course manifest's order (tools/course.py)."""
+    sys.path.insert(0, str(ROOT))  # run as a script: tools/ is not installed
+    from tools import course
+
+    return [ROOT / "solutions" / f"{entry.name}.ipynb" for entry in course.NOTEBOOKS]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
@@ -230,7 +238,7 @@ def main() -> None:
     rows = data_rows()
     if not arguments.only_data:
         os.environ["WORKSHOP_FAST"] = "1" if arguments.mode == "fast" else "0"
-        for path in arguments.notebooks or sorted((ROOT / "solutions").glob("*.ipynb")):
+        for path in arguments.notebooks or course_notebooks():
             path = path.resolve()
             seconds, peak = measure(RUN_ONE_NOTEBOOK, str(path), str(path.parent))
             rows.append((path.name, f"{arguments.mode} mode", seconds, peak))

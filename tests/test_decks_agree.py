@@ -15,21 +15,21 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import answer_key, slides
+from tools import answer_key, course, slides
 from tools import ROOT
 
-DECKS = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
+DECKS = [ROOT / "slides" / f"{name}.ipynb" for name in course.decks()]
 GUIDE = ROOT / "slides" / "README.md"
 
 
 def solution(number: str) -> Path:
-    return next((ROOT / "solutions").glob(f"{number}_*.ipynb"))
+    return ROOT / "solutions" / f"{course.notebook(number).name}.ipynb"
 
 
 def covered(deck: Path) -> list[Path]:
-    """The notebooks a deck introduces: deck 01 opens the day with notebook 00; deck 00 is the concepts."""
-    number = deck.stem[:2]
-    return {"00": [], "01": [solution("00"), solution("01")]}.get(number, [solution(number)])
+    """The notebooks a deck introduces, as the course manifest says (deck 01 opens the day with
+    notebook 00; the concepts deck introduces none)."""
+    return [solution(entry.number) for entry in course.presented_with(deck.stem)]
 
 
 def slide_groups(deck: Path) -> list[list]:
@@ -212,7 +212,7 @@ def guide_rows(heading: str) -> list[list[str]]:
 
 def test_the_run_sheet_names_each_notebooks_core_and_optional_exercises():
     rows = {row[0][:2]: row for row in guide_rows("Run sheet")[1:] if row[0][:2].isdigit()}
-    assert sorted(rows) == [path.stem[:2] for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))]
+    assert sorted(rows) == [entry.number for entry in course.NOTEBOOKS], "the run sheet's notebooks"
     for number, row in rows.items():
         exercises = answer_key.exercises(solution(number))
         for column, optional in ((2, False), (3, True)):

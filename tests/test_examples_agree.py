@@ -17,13 +17,13 @@ import nbformat
 import pytest
 
 from workshop_utils import text
-from tools import ROOT
+from tools import ROOT, course
 
 DECKS = sorted((ROOT / "slides").glob("*.ipynb"))
 GUIDE = ROOT / "slides" / "README.md"
 README = ROOT / "README.md"
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-LIVE_DAY = ("00", "01", "02", "03", "04", "05")  # the notebooks of the guide's day
+LIVE_DAY = tuple(entry.number for entry in course.live_day())  # the notebooks of the guide's day
 
 # "t-shirts" -> "tshirt", "t-shirts" becomes "tshirt" (straight or curly quotes).
 PAIR = re.compile(r'["“]([^"“”\n]{1,40})["”]\s*(?:->|→|becomes)\s*["“]([^"“”\n]{1,40})["”]')

@@ -30,7 +30,8 @@ def test_student_copies_are_up_to_date():
 
 def test_every_solution_has_a_student_copy():
     assert [p.name for p in SOLUTIONS] == [p.name for p in STUDENT_COPIES]
-    assert [p.name[:2] for p in SOLUTIONS] == [f"{n:02d}" for n in range(len(SOLUTIONS))]
+    assert [p.name for p in SOLUTIONS] == [f"{entry.name}.ipynb" for entry in course.NOTEBOOKS], (
+        "solutions/ and the course manifest (tools/course.py) list different notebooks")
 
 
 @pytest.mark.parametrize("path", STUDENT_COPIES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")

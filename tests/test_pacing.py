@@ -6,8 +6,9 @@ heading's " (optional)" covers the sections under it). Its minutes are estimated
     prompts of the exercises, which their minutes cover, aside);
   - half a minute for each code cell run and looked at (the cells of the exercises aside);
   - each exercise's own minutes, stated under its heading as "*About N min.*" (else 5).
-The core must fit the notebook's slot, its Time line's teaching + exercise minutes (which the
-guide's schedule gives it: tests/test_examples_agree.py), and its exercises the exercise minutes.
+The core must fit the notebook's slot, its teaching + exercise minutes in the course manifest
+(tools/course.py, which its Time line and the guide's schedule state: tests/test_course.py), and its
+exercises the exercise minutes.
 Self-study does everything; `estimate` gives that figure too (README: about twice as long).
 """
 from __future__ import annotations
@@ -18,9 +19,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tools import ROOT
+from tools import ROOT, course
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = [ROOT / "solutions" / f"{entry.name}.ipynb" for entry in course.NOTEBOOKS]
 WORDS_PER_MINUTE = 150
 MINUTES_PER_CODE_CELL = 0.5
 UNSTATED_EXERCISE_MINUTES = 5
@@ -80,8 +81,13 @@ def estimate(path: Path) -> dict[str, Part]:
 
 
 def slot(path: Path) -> tuple[int, int]:
+    """(teaching, exercises) minutes: the manifest's, which the notebook's Time line must state."""
+    entry = course.notebook(path.name)
     found = TIME_LINE.search(nbformat.read(path, as_version=4).cells[0].source)
-    return int(found[1]), int(found[2])
+    assert found and (int(found[1]), int(found[2])) == (entry.teaching, entry.exercises), (
+        f"{path.name}'s Time line should say about {entry.teaching} min teaching + {entry.exercises} min "
+        "exercises, as tools/course.py does")
+    return entry.teaching, entry.exercises
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)

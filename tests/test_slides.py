@@ -13,15 +13,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import slides
+from tools import course, slides
 from tools import ROOT
 
 SOURCES = sorted((ROOT / "slides").glob("[0-9][0-9]_*.ipynb"))
+DECKS = course.decks()  # the course manifest's decks (tools/course.py)
 
 needs_data = pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"),
                                 reason="building the decks needs the real data (set WORKSHOP_DATA_DIR)")
 
-# What each deck must talk about: words that must appear in its slide titles.
+# What each deck must talk about: words that must appear in its slide titles. A deck of the manifest
+# with no entry here is held to EVERY_DECK; an entry for a deck the manifest does not name fails.
+EVERY_DECK = ["Take-aways"]
 TOPICS = {
     "00_concepts": ["AI, machine learning, deep learning", "Why deep learning now", "Kinds of learning",
                     "A neural network", "Parameters and hyperparameters", "Softmax", "Loss", "Gradient descent",
@@ -62,8 +65,15 @@ def built(tmp_path_factory):
     return out, {deck.name: deck for deck in decks}
 
 
-def test_there_is_a_concepts_deck_and_one_per_notebook():
-    assert [path.stem for path in SOURCES] == list(TOPICS)
+def topics(name: str) -> list[str]:
+    return TOPICS.get(name, EVERY_DECK)
+
+
+def test_the_decks_are_the_manifests_a_concepts_deck_and_one_per_notebook():
+    assert [path.stem for path in SOURCES] == DECKS, "slides/ and tools/course.py name different decks"
+    assert set(course.CONCEPT_DECKS) <= set(DECKS) and all(course.presented_with(deck) for deck in DECKS
+                                                           if deck not in course.CONCEPT_DECKS)
+    assert set(TOPICS) <= set(DECKS), f"TOPICS names decks the manifest does not: {set(TOPICS) - set(DECKS)}"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
@@ -83,13 +93,14 @@ def test_every_deck_has_a_title(path):
     title = nbformat.read(path, as_version=4).metadata.get("title", "").strip()
     assert title and title != path.stem, f"{path.name}: no title (JupyterLab: Notebook metadata, \"title\")"
     number = path.stem[:2]
-    assert number == "00" or title.startswith(f"{number} · "), f"{path.name}: {title!r} does not start with its number"
+    assert path.stem in course.CONCEPT_DECKS or title.startswith(f"{number} · "), (
+        f"{path.name}: {title!r} does not start with its number")
 
 
 @needs_data
 def test_every_deck_is_built_and_listed(built):
     out, decks = built
-    assert sorted(decks) == list(TOPICS)
+    assert sorted(decks) == DECKS
     index = (out / "index.html").read_text()
     for deck in decks.values():
         assert deck.html.exists() and deck.html.name in index
@@ -98,14 +109,14 @@ def test_every_deck_is_built_and_listed(built):
 
 
 @needs_data
-@pytest.mark.parametrize("name", list(TOPICS))
+@pytest.mark.parametrize("name", DECKS)
 def test_deck_has_its_slides_figures_and_notes(built, name):
     _, decks = built
     html = decks[name].html.read_text()
     expected = source_counts(ROOT / "slides" / f"{name}.ipynb")
     assert slides.html_summary(html) == expected
     titles = " | ".join(slide_titles(html)).lower()
-    missing = [topic for topic in TOPICS[name] if topic.lower() not in titles]
+    missing = [topic for topic in topics(name) if topic.lower() not in titles]
     assert not missing, f"{name} has no slide about {missing}"
     # Code stays hidden; no warning or error was printed while drawing.
     code_cells = re.findall(r'<div class="jp-Cell jp-CodeCell([^"]*)"', html)
@@ -114,7 +125,7 @@ def test_deck_has_its_slides_figures_and_notes(built, name):
 
 
 @needs_data
-@pytest.mark.parametrize("name", list(TOPICS))
+@pytest.mark.parametrize("name", DECKS)
 def test_figures_render(built, name):
     from PIL import Image
 

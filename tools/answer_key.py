@@ -20,7 +20,7 @@ import numpy as np
 
 from workshop_utils import config
 
-from . import ROOT, kernel_path
+from . import ROOT, course, kernel_path
 
 SOLUTIONS_DIR = ROOT / "solutions"
 ANSWER_KEY = ROOT / "slides" / "ANSWER_KEY.md"
@@ -51,7 +51,9 @@ class Exercise:
 
 
 def solution_paths(names=None) -> list[Path]:
-    every = sorted(SOLUTIONS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    """The solution notebooks in the course manifest's order (tools/course.py); `names` picks some by
+    name or number prefix."""
+    every = [SOLUTIONS_DIR / f"{entry.name}.ipynb" for entry in course.NOTEBOOKS]
     names = list(names or [])
     return [path for path in every if not names or any(path.stem.startswith(name) for name in names)]
 

@@ -80,3 +80,10 @@ def live_day() -> tuple[Notebook, ...]:
 def decks() -> list[str]:
     """Every deck's name, in file order (slides/NN_name.ipynb)."""
     return sorted(set(CONCEPT_DECKS) | {entry.deck for entry in NOTEBOOKS})
+
+
+def presented_with(deck: str) -> tuple[Notebook, ...]:
+    """The notebooks a deck introduces (none for a concepts deck), in order."""
+    if deck not in decks():
+        raise KeyError(f"No deck {deck!r} in tools/course.py; the decks are {', '.join(decks())}.")
+    return tuple(entry for entry in NOTEBOOKS if entry.deck == deck)

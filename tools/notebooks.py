@@ -327,9 +327,7 @@ def repoint(repository: str, root: Path = ROOT, ref: str | None = None) -> list[
         course.REPOSITORY, course.BRANCH = previous, previous_ref
         raise
     files.write_text(settings, text)
-    readme = root / "README.md"
+    readme = root / "README.md"  # build() rewrote its table of badges; other mentions of the slug follow
     if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        text = text.replace(f"{previous}/blob/{previous_ref}/", f"{repository}/blob/{ref}/")  # the badges
-        files.write_text(readme, text.replace(previous, repository))
+        files.write_text(readme, readme.read_text(encoding="utf-8").replace(previous, repository))
     return changed

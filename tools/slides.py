@@ -28,7 +28,7 @@ from pathlib import Path
 from workshop_utils.environment import environment_variables
 from workshop_utils.errors import WorkshopError
 
-from . import ROOT, kernel_path
+from . import ROOT, course, kernel_path
 
 SLIDES_DIR = ROOT / "slides"
 TEMPLATE_DIR = SLIDES_DIR / "_template"
@@ -212,12 +212,23 @@ def describe(figure) -> dict:
 
 # ---------------------------------------------------------------- finding the decks
 def deck_sources(names: Iterable[str] | None = None, folder: Path | None = None) -> list[Path]:
-    """The deck notebooks in teaching order; `names` picks some by name or number prefix."""
+    """The deck notebooks in teaching order, as the course manifest (tools/course.py) lists them; `names`
+    picks some by name or number prefix."""
     folder = Path(folder) if folder is not None else SLIDES_DIR
-    every = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    if not every:
+    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if not found:
         raise SlidesError(f"No slide sources (NN_name.ipynb) in {folder}: run this from a clone of the "
                           "workshop's repository, which holds them in slides/.")
+    listed = course.decks()
+    stray = [path.name for path in found if path.stem not in listed]
+    missing = [f"{name}.ipynb" for name in listed if not (folder / f"{name}.ipynb").exists()]
+    if stray or missing:
+        said = ([f"{', '.join(stray)} in {folder.name}/ is no deck of tools/course.py (a notebook's deck, or "
+                 "CONCEPT_DECKS)"] if stray else []) + (
+                [f"tools/course.py names the deck {', '.join(missing)}, which {folder.name}/ does not hold"]
+                if missing else [])
+        raise SlidesError("; ".join(said) + ": the decks are the course manifest's, one file each.")
+    every = [folder / f"{name}.ipynb" for name in listed]
     names = list(names or [])
     if not names:
         return every
