@@ -53,6 +53,8 @@ def learner_settings(monkeypatch):
     sets them itself."""
     monkeypatch.delenv("WORKSHOP_STRICT_CHECKS", raising=False)
     monkeypatch.delenv("WORKSHOP_OFFLINE", raising=False)
+    # A test's setup() makes its settings the helpers' (config.use); the next test starts without.
+    monkeypatch.setattr("workshop_utils.config._active", None)
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ def test_version_helpers():
 
 
 def test_setup_reports_and_returns_the_config(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(config, "_active", None)  # put back after the test: others read the environment
     monkeypatch.setenv("WORKSHOP_FAST", "1")
     monkeypatch.setenv("WORKSHOP_RESULTS", str(tmp_path / "results.json"))
     run = workshop_utils.setup("99_test")
@@ -55,6 +56,30 @@ def test_setup_reports_and_returns_the_config(monkeypatch, capsys, tmp_path):
     assert run.fast and run.sample_size == config.FAST_BUDGET["sample_size"]
     assert run.notebook == "99_test" and run.results_path == tmp_path / "results.json"
     assert "keras" in printed and "GPU: no" in printed and "fast mode" in printed
+    assert config.current() is run, "the helpers use the config setup made"
+
+
+def test_helpers_use_the_settings_setup_read(monkeypatch, tmp_path):
+    """Read once: after setup, a changed environment variable does not move the helpers' files."""
+    from workshop_utils import evaluation
+
+    monkeypatch.setattr(config, "_active", None)
+    monkeypatch.setenv("WORKSHOP_RESULTS", str(tmp_path / "setup.json"))
+    run = config.use(config.make_config("99_test", gpu=False, colab=False))
+    monkeypatch.setenv("WORKSHOP_RESULTS", str(tmp_path / "later.json"))
+    evaluation.record_numbers("a number", {"accuracy": 0.5}, notebook=run.notebook)
+    assert (tmp_path / "setup.json").exists() and not (tmp_path / "later.json").exists()
+
+
+def test_only_config_reads_the_workshop_environment_variables():
+    """One channel: the helpers take their settings from a Config, never from os.environ.
+    (environment.py sets process variables for TensorFlow and the seeds: not settings.)"""
+    package = ROOT / "workshop_utils"
+    readers = sorted(path.name for path in package.rglob("*.py")
+                     if "os.environ" in path.read_text(encoding="utf-8")
+                     and path.name not in ("config.py", "environment.py"))
+    assert readers == []
+    assert (package / "config.py").read_text(encoding="utf-8").count("os.environ") == 1
 
 
 def test_seeds_repeat_random_numbers():
@@ -85,9 +110,13 @@ def test_a_bad_setting_in_setup_is_one_sentence_in_a_notebook(tmp_path):
 def test_models_go_where_workshop_models_says(monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("WORKSHOP_MODELS", raising=False)
-    assert config.models_dir("fast") == tmp_path / "cache" / "models" / "fast"
+    monkeypatch.setenv("WORKSHOP_FAST", "1")
+    assert config.current().models_dir == tmp_path / "cache" / "models" / "fast"
     monkeypatch.setenv("WORKSHOP_MODELS", str(tmp_path / "my-notebooks" / "models"))  # what `tasks.py lab` sets
-    assert config.models_dir("full") == tmp_path / "my-notebooks" / "models" / "full"
+    monkeypatch.setenv("WORKSHOP_FAST", "0")
+    assert config.current().models_dir == tmp_path / "my-notebooks" / "models" / "full"
+    assert config.Config("n", True, False, False, **config.FAST_BUDGET, cache_dir=tmp_path).models_dir \
+        == tmp_path / "models" / "fast"
 
 
 def test_the_fast_sample_is_one_figure_wherever_it_is_quoted():

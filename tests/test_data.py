@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from tests.conftest import jpeg_bytes, write_shard
-from workshop_utils import data
-from workshop_utils.errors import CorruptDataError, DataUnavailableError, ImageDecodeError
+from tests.conftest import write_shard
+from workshop_utils import data, images
+from workshop_utils.errors import CorruptDataError, DataUnavailableError
 
 QUICK = {"retries": 2, "retry_wait": 0.01, "timeout": 5}
 
@@ -20,7 +20,7 @@ def test_local_copy_gives_readable_columns(tiny_copy, clean_environment):
     assert list(products.columns) == ["id", "title", "master_category", "sub_category", "article_type",
                                       "gender", "colour", "season", "year", "usage", "image"]
     assert products["year"].dtype == np.int64
-    assert data.decode_image(products["image"].iloc[0]).shape == (80, 60, 3)
+    assert images.decode_image(products["image"].iloc[0]).shape == (80, 60, 3)
     assert not clean_environment.exists(), "a local copy must not fill the cache"
 
 
@@ -154,14 +154,6 @@ def test_save_local_copy_writes_the_mirror_layout(tiny_copy, tmp_path, clean_env
     written = data.save_local_copy(tmp_path / "usb", folder)
     assert written == tmp_path / "usb" / data.DATASET_NAME
     assert len(data.load_products(written, shards=shards)) == 11
-
-
-def test_decode_image_resizes_and_explains_bad_bytes():
-    assert data.decode_image(jpeg_bytes(), size=(30, 40)).shape == (40, 30, 3)
-    with pytest.raises(ImageDecodeError, match="no photo"):
-        data.decode_image(b"")
-    with pytest.raises(ImageDecodeError, match="corrupt"):
-        data.decode_image(jpeg_bytes()[:40])
 
 
 @pytest.mark.skipif(not os.environ.get("WORKSHOP_DATA_DIR"), reason="needs the real data (WORKSHOP_DATA_DIR)")

@@ -14,19 +14,20 @@ from workshop_utils import ImageDecodeError, images
 tf = pytest.importorskip("tensorflow")
 
 
-def photo(colour=(200, 30, 30), size=(60, 80), image_format="JPEG") -> bytes:
-    """A one-colour image file made here; size is (width, height) as Pillow has it."""
+def photo(colour=(200, 30, 30), size=(80, 60), image_format="JPEG") -> bytes:
+    """A one-colour image file made here; size is (height, width), as images.IMAGE_SIZE."""
     from PIL import Image
 
+    height, width = size
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format=image_format)
+    Image.new("RGB", (width, height), colour).save(buffer, format=image_format)
     return buffer.getvalue()
 
 
-def noisy_photo(seed=0, size=(60, 80)) -> bytes:
+def noisy_photo(seed=0, size=(80, 60)) -> bytes:
     from PIL import Image
 
-    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    pixels = np.random.default_rng(seed).integers(0, 256, (*size, 3), dtype=np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="JPEG", quality=95)
     return buffer.getvalue()
@@ -38,8 +39,19 @@ TRUNCATED = noisy_photo()[:400]
 NOT_AN_IMAGE = b"%PDF-1.4 this is a document"
 
 
+def test_decode_image_resizes_to_height_width_and_explains_bad_bytes():
+    assert images.decode_image(photo(), size=(40, 30)).shape == (40, 30, 3)
+    # One size convention, (height, width): the NumPy decode and the model's input agree.
+    assert images.decode_image(photo(), size=(40, 30)).shape == tuple(images.load_photo(photo(), size=(40, 30)).shape)
+    assert images.decode_image(photo(size=(80, 53)), size=images.IMAGE_SIZE).shape == (*images.IMAGE_SIZE, 3)
+    with pytest.raises(ImageDecodeError, match="no photo"):
+        images.decode_image(b"")
+    with pytest.raises(ImageDecodeError, match="corrupt"):
+        images.decode_image(photo()[:40])
+
+
 def test_decode_and_resize_gives_uint8_pixels_of_the_fixed_size():
-    for data in (photo(), photo(size=(53, 80)), photo(size=(60, 60)), photo(image_format="PNG")):
+    for data in (photo(), photo(size=(80, 53)), photo(size=(60, 60)), photo(image_format="PNG")):
         image = images.decode_and_resize(tf.constant(data))
         assert tuple(image.shape) == (*images.IMAGE_SIZE, 3) and image.dtype == tf.uint8
     red = images.decode_and_resize(tf.constant(photo((250, 0, 0)))).numpy()

@@ -292,11 +292,13 @@ def test_the_same_words_in_any_unicode_form_give_the_same_tokens():
 
 
 # ---------------------------------------------------------------- 9. images
-def image_file(image_format: str, size=(60, 80)) -> bytes:
+def image_file(image_format: str, size=(80, 60)) -> bytes:
+    """A one-colour image file; size is (height, width), as images.IMAGE_SIZE."""
     from PIL import Image
 
+    height, width = size
     buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 220)).save(buffer, format=image_format)
+    Image.new("RGB", (width, height), (20, 120, 220)).save(buffer, format=image_format)
     return buffer.getvalue()
 
 
@@ -316,21 +318,21 @@ def test_decode_image_and_load_photo_accept_the_same_photos(kind, tmp_path):
     path = tmp_path / "photo.img"
     path.write_bytes(content)
     given = {"bytearray": bytearray(content), "str path": str(path), "Path": path}.get(kind, content)
-    assert data.decode_image(given).shape == (80, 60, 3)
+    assert images.decode_image(given).shape == (80, 60, 3)
     loaded = images.load_photo(given).numpy()
     assert loaded.shape == (*images.IMAGE_SIZE, 3) and abs(loaded[..., 2].mean() - 220 / 255) < 0.02
 
 
 @pytest.mark.parametrize("missing", [None, math.nan, float("nan")])
 def test_a_missing_photo_is_one_sentence_in_both(missing):
-    for decode in (data.decode_image, images.load_photo):
+    for decode in (images.decode_image, images.load_photo):
         with pytest.raises(ImageDecodeError, match="no photo") as raised:
             decode(missing)
         assert one_sentence(str(raised.value))
 
 
 def test_a_decompression_bomb_is_refused_in_one_sentence():
-    for decode in (data.decode_image, images.load_photo):
+    for decode in (images.decode_image, images.load_photo):
         with pytest.raises(ImageDecodeError, match="too large to decode safely") as raised:
             decode(bomb())
         assert one_sentence(str(raised.value))

@@ -10,6 +10,7 @@ imports), and cycles. Give an older checkout (`git worktree add ../before REV`) 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,8 +43,15 @@ class Report:
 
 
 def build_wheel(checkout: Path, folder: Path) -> Path:
+    """The wheel, built from a copy of what packaging reads (a build in the checkout would leave
+    build/ behind, whose stale files a later wheel could pick up)."""
+    source = folder / "source"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    shutil.copytree(checkout / PACKAGE, source / PACKAGE, ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(checkout / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(folder),
-                    str(checkout)], check=True)
+                    str(source)], check=True)
     return next(folder.glob("*.whl"))
 
 

@@ -22,15 +22,14 @@ warnings.filterwarnings("ignore", message="IProgress not found")
 
 def setup(notebook: str = "notebook", *, verbose: bool = True) -> Config:
     """The one call after the install cell: versions, GPU, seeds, budget. Returns the config."""
-    from . import config as settings
-    from . import environment
+    from . import config, environment
 
     # First, so that a bad setting below is already shown as one sentence.
     environment.show_short_errors()
     environment.hide_runtime_log_in_notebook()  # before TensorFlow loads, which may log at any time
     colab = environment.in_colab()
     gpus = environment.gpu_names()  # imports TensorFlow with its C++ start-up log hidden
-    run = settings.make_config(notebook, gpu=bool(gpus), colab=colab)
+    run = config.use(config.make_config(notebook, gpu=bool(gpus), colab=colab))  # what the helpers use
     environment.set_seeds(run.seed, deterministic_ops=not gpus)
     if verbose:
         report(run, gpus)

@@ -26,7 +26,7 @@ def save_weights(dataset: Path, base_url: str | None = None) -> Path | None:
     """Notebook 05's pretrained image weights, next to the data: found there with no network."""
     from . import config, images
 
-    if config.offline():
+    if config.current().offline:
         print("Pretrained weights not fetched (WORKSHOP_OFFLINE=1): notebook 05 will train its CNN from scratch.")
         return None
     try:

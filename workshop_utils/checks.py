@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .config import env_flag
+from . import config
 from .errors import ExerciseNotDone
 
 # A test returns None when the answer is right, else a short reason it is not.
@@ -96,7 +96,7 @@ class Exercise:
         # as an empty box where no emoji font is installed.
         if problem is None:
             print(f"✅ Correct! {self.name} is done.")
-        elif env_flag("WORKSHOP_STRICT_CHECKS"):
+        elif config.current().strict_checks:
             # CI runs the solutions this way, so a solution that fails its own check fails the build.
             raise AssertionError(f"{self.name}: the solution fails its own check: {problem}")
         else:

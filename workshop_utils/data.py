@@ -19,11 +19,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import config
-from .errors import CorruptDataError, DataUnavailableError, ImageDecodeError, StorageError
+from .errors import CorruptDataError, DataUnavailableError, StorageError
 
 DATASET_NAME = "fashion-product-images-small"
 MIRROR_REVISION = "3859c76db2f6f3d3b9a3863345e3ccdbff75879d"
@@ -289,8 +288,11 @@ def cached_problem(path: Path, shard: Shard) -> str | None:
     return None
 
 
-def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, **download_options) -> list[Path]:
-    """The shards in the cache, fetched (again) when missing or damaged."""
+def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, offline: bool | None = None,
+                 **download_options) -> list[Path]:
+    """The shards in the cache, fetched (again) when missing or damaged; never fetched `offline`
+    (None: as the run's settings say, WORKSHOP_OFFLINE)."""
+    offline = config.current().offline if offline is None else offline
     folder = Path(cache) / DATASET_NAME / "data"
     paths = []
     for shard in shards:
@@ -300,13 +302,13 @@ def cached_files(cache: Path, shards=SHARDS, *, progress: bool = True, **downloa
             if problem is None:
                 paths.append(path)
                 continue
-            if config.offline():
+            if offline:
                 raise CorruptDataError(f"The cached {path} {problem}, and WORKSHOP_OFFLINE=1 forbids fetching "
                                        f"a fresh copy; unset WORKSHOP_OFFLINE and run this again, or set "
                                        f"WORKSHOP_DATA_DIR to a local copy of the data.")
             warnings.warn(f"The cached {path.name} {problem}; it is fetched again.", stacklevel=2)
             forget(path)
-        if config.offline():
+        if offline:
             raise DataUnavailableError(f"{shard.filename} is not in the cache {folder} and WORKSHOP_OFFLINE=1 "
                                        f"forbids downloading it; {DOWNLOAD_HINT} (with WORKSHOP_OFFLINE unset).")
         paths.append(download(shard, path, progress=progress, **download_options))
@@ -322,14 +324,17 @@ def forget(path: Path) -> None:
 
 def find_files(data_dir: str | Path | None = None, shards=SHARDS, *, progress: bool = True,
                **download_options) -> list[Path]:
-    folder = Path(data_dir) if data_dir is not None else config.data_dir_from_env()
+    """The shard files: from `data_dir` if given, else from the run's settings (`config.current()`:
+    WORKSHOP_DATA_DIR, else the cache, downloaded into when missing)."""
+    run = config.current()
+    folder = Path(data_dir) if data_dir is not None else run.data_dir
     if folder is not None:
         return local_copy_files(folder, shards)
-    return cached_files(config.cache_dir(), shards, progress=progress, **download_options)
+    return cached_files(run.cache_dir, shards, progress=progress, offline=run.offline, **download_options)
 
 
 def in_cache(path: Path) -> bool:
-    return Path(path).resolve().is_relative_to(config.cache_dir().expanduser().resolve())
+    return Path(path).resolve().is_relative_to(config.current().cache_dir.expanduser().resolve())
 
 
 def damaged_file_advice(path: Path) -> str:
@@ -370,7 +375,7 @@ def load_products(data_dir: str | Path | None = None, *, with_images: bool = Tru
                   shards=SHARDS, progress: bool = True, **download_options) -> pd.DataFrame:
     """The catalogue as one DataFrame: readable column names, one row per product.
 
-    `image` holds each photo as JPEG bytes; `decode_image` turns them into pixels.
+    `image` holds each photo as JPEG bytes; `images.decode_image` turns them into pixels.
     Pass `with_images=False` to skip the photos (faster, less memory).
     """
     import pyarrow as pa
@@ -398,22 +403,6 @@ def load_products(data_dir: str | Path | None = None, *, with_images: bool = Tru
         products["image"] = images
     order = ["id", "title", *CATEGORY_LEVELS, "gender", "colour", "season", "year", "usage"]
     return products[order + (["image"] if with_images else [])]
-
-
-def decode_image(jpeg, size: tuple[int, int] | None = None) -> np.ndarray:
-    """A photo -> (height, width, 3) uint8 array; `size` = (width, height) resizes.
-
-    `jpeg` is the photo's bytes (JPEG, PNG, GIF, BMP, WebP, TIFF) or a file path: the same
-    inputs as `images.load_photo`.
-    """
-    from .images import open_with_pillow, photo_bytes
-
-    if isinstance(jpeg, (bytes, bytearray, memoryview)) and len(jpeg) == 0:
-        raise ImageDecodeError("This product has no photo (empty image bytes); skip it or use its title alone.")
-    image = open_with_pillow(photo_bytes(jpeg))
-    if size is not None:
-        image = image.resize(size)
-    return np.asarray(image)
 
 
 def save_local_copy(destination: str | Path, data_dir: str | Path | None = None, *,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config as settings
+from .config import current
 
 MODEL_KINDS = ("text", "image", "fusion", "baseline")
 
@@ -106,8 +106,9 @@ def record_results(model_name: str, y_true, y_pred, notebook: str, path: str | P
 
 
 def merge_into_results(name: str, entry: dict, path: str | Path | None = None) -> None:
-    """Put `entry` under `name` in the results file (WORKSHOP_RESULTS or `path`; none: nothing)."""
-    path = Path(path) if path is not None else settings.results_path()
+    """Put `entry` under `name` in the results file: `path`, else the run's results_path
+    (WORKSHOP_RESULTS); neither: nothing is written."""
+    path = Path(path) if path is not None else current().results_path
     if path is None:
         return
     results = json.loads(path.read_text()) if path.exists() and path.stat().st_size else {}

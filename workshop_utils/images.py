@@ -1,5 +1,6 @@
-"""Photos as tensors: decode, resize and scale with TensorFlow; tf.data pipelines; augmentation;
-the pretrained backbone when its weights can be had.
+"""Photos: decoded to look at (`decode_image`, NumPy), or as tensors for a model: decode, resize
+and scale with TensorFlow; tf.data pipelines; augmentation; the pretrained backbone when its
+weights can be had. Every size is (height, width), as IMAGE_SIZE.
 
 Notebook 05 writes each step out once on a few photos (that is the lesson), then calls
 `image_dataset` / `listing_dataset` for the whole split. In a pipeline:
@@ -144,11 +145,26 @@ def open_with_pillow(data: bytes):
                                f"({str(error)[:80]}); use the title alone or supply another photo.") from None
 
 
+def decode_image(jpeg, size: tuple[int, int] | None = None) -> np.ndarray:
+    """A photo -> a (height, width, 3) uint8 array, to look at; `size` = (height, width) resizes.
+
+    `jpeg` is the photo's bytes (JPEG, PNG, GIF, BMP, WebP, TIFF) or a file path: the same
+    inputs as `load_photo`, which makes a model's input of it.
+    """
+    if isinstance(jpeg, (bytes, bytearray, memoryview)) and len(jpeg) == 0:
+        raise ImageDecodeError("This product has no photo (empty image bytes); skip it or use its title alone.")
+    image = open_with_pillow(photo_bytes(jpeg))
+    if size is not None:
+        height, width = size
+        image = image.resize((width, height))  # Pillow counts width first
+    return np.asarray(image)
+
+
 def load_photo(jpeg, size: tuple[int, int] = IMAGE_SIZE):
     """One photo's bytes -> a (height, width, 3) float32 tensor in [0, 1], ready for a model.
 
     `jpeg` may also be a file path, and the photo a PNG, GIF, BMP, WebP or TIFF file (the
-    same inputs as `data.decode_image`). Raises ImageDecodeError, with one sentence saying
+    same inputs as `decode_image`). Raises ImageDecodeError, with one sentence saying
     what is wrong, for a missing, empty, corrupt or dangerously large photo.
     """
     import tensorflow as tf
@@ -270,14 +286,15 @@ def weights_filename(input_size: int = 96) -> str:
 
 def weights_folders() -> list[Path]:
     """Where pretrained weights are looked for, in order: Keras' own cache, the local copy of
-    the data (WORKSHOP_DATA_DIR, filled by `python -m workshop_utils download --to DIR`), the
+    the data (the run's data_dir, filled by `python -m workshop_utils download --to DIR`), the
     workshop's cache."""
-    from .config import cache_dir, data_dir_from_env
+    from .config import current
 
+    run = current()
     folders = [Path.home() / ".keras" / "models"]
-    if data_dir_from_env() is not None:
-        folders.append(data_dir_from_env() / WEIGHTS_FOLDER)
-    return folders + [cache_dir() / WEIGHTS_FOLDER]
+    if run.data_dir is not None:
+        folders.append(run.data_dir / WEIGHTS_FOLDER)
+    return folders + [run.cache_dir / WEIGHTS_FOLDER]
 
 
 def weights_file(filename: str) -> Path | None:
@@ -329,10 +346,10 @@ def pretrained_backbone(input_size: int = 96, timeout: float = 3.0):
     """
     import keras
 
-    from .config import offline
+    from .config import current
 
     filename = weights_filename(input_size)
-    if not weights_cached(filename) and offline():
+    if not weights_cached(filename) and current().offline:
         return None, ("No pretrained weights: WORKSHOP_OFFLINE=1 forbids downloading them; "
                       "we continue with the CNN trained from scratch.")
     if not weights_cached(filename) and not online(timeout=timeout):

@@ -442,7 +442,7 @@ SAVED_FILES = (TEXT_MODEL_FILE, FUSION_MODEL_FILE, CLASSES_FILE, RECORD_FILE)
 def save_models(folder, text_model, fusion_model, class_names, record: dict) -> Path:
     """Save the text and fusion models (`text.keras`, `fusion.keras`), the class names in label order
     (`classes.json`) and what was kept and how (`models.json`, see `training_record`) into `folder`
-    (e.g. config.models_dir(config.mode)). Each file is written beside and then renamed, so an
+    (e.g. config.models_dir). Each file is written beside and then renamed, so an
     interrupted save never leaves a cut-off file under the real name. Returns the folder."""
     import os
     import tempfile

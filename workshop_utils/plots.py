@@ -6,8 +6,8 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .data import decode_image
 from .errors import ImageDecodeError
+from .images import decode_image
 
 # Colour-blind-safe colours (Okabe and Ito, "Color Universal Design", 2008): blue, orange,
 # bluish green, reddish purple, vermillion, sky blue, yellow, black. Lines and bars that must

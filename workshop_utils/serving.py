@@ -113,123 +113,80 @@ def answer_with_hierarchy(probabilities, classes, sub_category_of: dict, master_
     return pd.DataFrame({"level": level, "answer": answer, "probability": confidence})
 
 
-@dataclass
-class Categorizer:
-    """A trained model with the temperature and the review threshold chosen on validation.
+# ---------------------------------------------------------------- what the model will read: titles and photos
+def clean_title(title) -> tuple[str, str]:
+    """The title the model will read, and a note on what was done to it ("" when nothing)."""
+    if isinstance(title, (bytes, bytearray)):
+        title = bytes(title).decode("utf-8", errors="replace")
+    title, notes = ("" if is_missing(title) else str(title)), []
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (half an emoji, as a browser may send): TF refuses it
+        title = title.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
+        notes.append("a broken character (half an emoji?) was left out")
+    title = " ".join(title.split())  # newlines and tabs from a spreadsheet become spaces
+    if not title:
+        return "", "; ".join(["the title is empty", *notes])
+    if len(title) > MAX_TITLE_CHARACTERS:
+        title = title[:MAX_TITLE_CHARACTERS]
+        notes.append(f"the title was cut to its first {MAX_TITLE_CHARACTERS} characters")
+    return title, "; ".join(notes)
 
-    `model` is notebook 05's fusion model (inputs "title" and "image"; a listing without a usable
-    photo gets `models.missing_photos()`, and the model answers from its title) or a text model.
-    """
 
-    model: object
-    classes: list[str]
-    temperature: float = 1.0
-    threshold: float = 0.9
-    title_only_threshold: float | None = None  # for listings read without a photo (None: `threshold`)
-    sub_category_of: dict | None = None      # leaf -> sub-category, from the catalogue
-    master_category_of: dict | None = None   # sub-category -> master category
+def read_photo(photo) -> tuple[object, str]:
+    """A photo (bytes, a file path or None) as a model-ready tensor, or None and the reason."""
+    from . import images
 
-    def __setattr__(self, name, value):
-        # Settings are checked where they enter: at creation and on any later change.
-        if name == "temperature":
-            value = check_temperature(value)
-        elif name == "threshold" or (name == "title_only_threshold" and value is not None):
-            value = check_threshold(value, name)
-        elif name == "classes":
-            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                raise SettingError(f"classes must be the list of class names in label order, not "
-                                   f"{type(value).__name__}: use notebook 05's classes (classes.json).")
-            value = [str(label) for label in value]
-            twice = sorted(name for name, count in Counter(value).items() if count > 1)
-            if twice:
-                raise SettingError(f"classes names {', '.join(twice)[:100]} more than once: give each class "
-                                   "once, in label order (classes.json).")
-        super().__setattr__(name, value)
+    if photo is None or is_missing(photo) or (isinstance(photo, str) and not photo.strip()):
+        return None, ""
+    if isinstance(photo, str):
+        photo = photo.strip()
+        if photo.lower().startswith("data:"):
+            return None, "the photo cell holds a data: URL, not a file path (save the image to a file)"
+        if photo.lower().startswith(("http://", "https://", "www.")):
+            return None, "the photo cell holds a web address, not a file path (download the photo first)"
+    try:
+        if isinstance(photo, (str, Path)):
+            path = Path(photo).expanduser()
+            if path.is_file() and path.stat().st_size > MAX_PHOTO_BYTES:
+                return None, f"the photo file is over {MAX_PHOTO_BYTES >> 20} MB: not a listing photo"
+            photo = images.read_photo_file(path)
+        return images.load_photo(photo), ""
+    except ImageDecodeError as problem:
+        return None, str(problem).split(";")[0].removeprefix("Cannot use this photo: ")[:MAX_REASON_CHARACTERS]
+    except (OSError, ValueError) as problem:  # a folder, no permission, a name too long or with a NUL
+        why = getattr(problem, "strerror", None) or str(problem)
+        return None, f"cannot read the photo file {str(photo)[:100]} ({why})"
 
-    def __post_init__(self):
+
+# ---------------------------------------------------------------- the model's raw answers
+class ModelReader:
+    """Notebook 05's text or fusion model as the categorizer uses it: what it reads (titles, and
+    photos when it has an "image" input), which words it knows, its probabilities."""
+
+    def __init__(self, model):
         try:
-            _find_layer(self.model, "vectorizer")
+            self.vectorizer = _find_layer(model, "vectorizer")
         except (AttributeError, ValueError):
             raise SettingError(f"model must be notebook 05's text or fusion model (a Keras model that reads "
-                               f"titles), not {type(self.model).__name__}: load it with models.load_models.") from None
-        outputs = _output_count(self.model)
-        if outputs is not None and outputs != len(self.classes):
-            raise SettingError(f"The model answers with {outputs} classes but classes names {len(self.classes)}: "
-                               "give the class names the model was trained with (classes.json, saved with it).")
-        if bool(self.sub_category_of) != bool(self.master_category_of):
-            raise SettingError("Give both sub_category_of and master_category_of (to answer one level up), "
-                               "or neither.")
-        if self.sub_category_of:
-            subs = [self.sub_category_of.get(name) for name in self.classes]
-            missing = [name for name, sub in zip(self.classes, subs) if sub is None]
-            missing += [sub for sub in subs if sub is not None and sub not in self.master_category_of]
-            if missing:
-                raise SettingError(f"sub_category_of and master_category_of give no parent for {missing[0]!r}: "
-                                   "build both maps from the catalogue the model was trained on.")
+                               f"titles), not {type(model).__name__}: load it with models.load_models.") from None
+        self.model = model
 
     @property
     def reads_photos(self) -> bool:
         inputs = self.model.input
         return isinstance(inputs, dict) and "image" in inputs
 
-    # ------------------------------------------------------------ titles
     def known_words(self, titles: list[str]) -> np.ndarray:
         """How many words of each title the model's vocabulary knows (ids 0 and 1 are padding and unknown)."""
         from .models import string_tensor
 
-        token_ids = np.asarray(_find_layer(self.model, "vectorizer")(string_tensor(titles)))
+        token_ids = np.asarray(self.vectorizer(string_tensor(titles)))
         return (token_ids > 1).sum(axis=1)
 
-    @staticmethod
-    def clean_title(title) -> tuple[str, str]:
-        """The title the model will read, and a note on what was done to it ("" when nothing)."""
-        if isinstance(title, (bytes, bytearray)):
-            title = bytes(title).decode("utf-8", errors="replace")
-        title, notes = ("" if is_missing(title) else str(title)), []
-        try:
-            title.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate (half an emoji, as a browser may send): TF refuses it
-            title = title.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
-            notes.append("a broken character (half an emoji?) was left out")
-        title = " ".join(title.split())  # newlines and tabs from a spreadsheet become spaces
-        if not title:
-            return "", "; ".join(["the title is empty", *notes])
-        if len(title) > MAX_TITLE_CHARACTERS:
-            title = title[:MAX_TITLE_CHARACTERS]
-            notes.append(f"the title was cut to its first {MAX_TITLE_CHARACTERS} characters")
-        return title, "; ".join(notes)
-
-    # ------------------------------------------------------------ photos
-    @staticmethod
-    def read_photo(photo) -> tuple[object, str]:
-        """A photo (bytes, a file path or None) as a model-ready tensor, or None and the reason."""
-        from . import images
-
-        if photo is None or is_missing(photo) or (isinstance(photo, str) and not photo.strip()):
-            return None, ""
-        if isinstance(photo, str):
-            photo = photo.strip()
-            if photo.lower().startswith("data:"):
-                return None, "the photo cell holds a data: URL, not a file path (save the image to a file)"
-            if photo.lower().startswith(("http://", "https://", "www.")):
-                return None, "the photo cell holds a web address, not a file path (download the photo first)"
-        try:
-            if isinstance(photo, (str, Path)):
-                path = Path(photo).expanduser()
-                if path.is_file() and path.stat().st_size > MAX_PHOTO_BYTES:
-                    return None, f"the photo file is over {MAX_PHOTO_BYTES >> 20} MB: not a listing photo"
-                photo = images.read_photo_file(path)
-            return images.load_photo(photo), ""
-        except ImageDecodeError as problem:
-            return None, str(problem).split(";")[0].removeprefix("Cannot use this photo: ")[:MAX_REASON_CHARACTERS]
-        except (OSError, ValueError) as problem:  # a folder, no permission, a name too long or with a NUL
-            why = getattr(problem, "strerror", None) or str(problem)
-            return None, f"cannot read the photo file {str(photo)[:100]} ({why})"
-
-    # ------------------------------------------------------------ predictions
-    def probabilities(self, titles: list[str], photos: list | None = None, batch_size: int = 1024):
-        """Calibrated probabilities for each listing and what the model read ("title and photo" or
-        "title only"). `photos`: tensors from `read_photo`, or None, per listing."""
+    def predict(self, titles: list[str], photos: list | None = None, batch_size: int = 1024):
+        """The model's probabilities for each listing (not calibrated) and what it read ("title and
+        photo" or "title only"). `photos`: tensors from `read_photo`, or None, per listing."""
         from .models import string_tensor
 
         photos = photos if photos is not None else [None] * len(titles)
@@ -245,17 +202,111 @@ class Categorizer:
                                       for photo, use in zip(photos, with_photo)])
             raw = self.model.predict({"title": string_tensor(titles), "image": stacked},
                                      batch_size=min(batch_size, 256), verbose=0)
-        return calibrate(raw, self.temperature), np.where(with_photo, "title and photo", "title only")
+        return raw, np.where(with_photo, "title and photo", "title only")
+
+
+# ---------------------------------------------------------------- settings, checked where they enter
+def checked_setting(name: str, value):
+    """A Categorizer setting as it is kept, or a SettingError saying what to give instead."""
+    if name == "temperature":
+        return check_temperature(value)
+    if name == "threshold" or (name == "title_only_threshold" and value is not None):
+        return check_threshold(value, name)
+    if name == "classes":
+        return check_classes(value)
+    return value
+
+
+def check_classes(classes) -> list[str]:
+    if isinstance(classes, (str, bytes)) or not hasattr(classes, "__iter__"):
+        raise SettingError(f"classes must be the list of class names in label order, not "
+                           f"{type(classes).__name__}: use notebook 05's classes (classes.json).")
+    classes = [str(label) for label in classes]
+    twice = sorted(name for name, count in Counter(classes).items() if count > 1)
+    if twice:
+        raise SettingError(f"classes names {', '.join(twice)[:100]} more than once: give each class "
+                           "once, in label order (classes.json).")
+    return classes
+
+
+def check_tree(classes: list[str], sub_category_of: dict | None, master_category_of: dict | None) -> None:
+    """Both maps or neither; with both, every class has a sub-category and that a master category."""
+    if bool(sub_category_of) != bool(master_category_of):
+        raise SettingError("Give both sub_category_of and master_category_of (to answer one level up), "
+                           "or neither.")
+    if sub_category_of:
+        subs = [sub_category_of.get(name) for name in classes]
+        missing = [name for name, sub in zip(classes, subs) if sub is None]
+        missing += [sub for sub in subs if sub is not None and sub not in master_category_of]
+        if missing:
+            raise SettingError(f"sub_category_of and master_category_of give no parent for {missing[0]!r}: "
+                               "build both maps from the catalogue the model was trained on.")
+
+
+# ---------------------------------------------------------------- the categorizer: probabilities -> decisions
+def top_suggestions(probabilities, classes) -> pd.DataFrame:
+    """The TOP most probable classes of each row and their probabilities (None and NaN where the
+    model has fewer classes)."""
+    top = np.argsort(-probabilities, axis=1)[:, :TOP]
+    names = np.asarray(classes, dtype=object)
+    table = pd.DataFrame({f"suggestion_{k + 1}": names[top[:, k]] if k < top.shape[1] else None
+                          for k in range(TOP)}, index=range(len(probabilities)))
+    for k in range(TOP):
+        table[f"probability_{k + 1}"] = (np.take_along_axis(probabilities, top[:, k:k + 1], axis=1)[:, 0].round(4)
+                                         if k < top.shape[1] else np.nan)
+    return table
+
+
+@dataclass
+class Categorizer:
+    """A trained model with the temperature and the review threshold chosen on validation.
+
+    `model` is notebook 05's fusion model (inputs "title" and "image"; a listing without a usable
+    photo gets `models.missing_photos()`, and the model answers from its title) or a text model.
+    The parts: `clean_title` and `read_photo` prepare a listing, `ModelReader` gives the model's
+    probabilities, this class calibrates them and decides, `score_listings` scores a table.
+    """
+
+    model: object
+    classes: list[str]
+    temperature: float = 1.0
+    threshold: float = 0.9
+    title_only_threshold: float | None = None  # for listings read without a photo (None: `threshold`)
+    sub_category_of: dict | None = None      # leaf -> sub-category, from the catalogue
+    master_category_of: dict | None = None   # sub-category -> master category
+
+    clean_title = staticmethod(clean_title)
+    read_photo = staticmethod(read_photo)
+
+    def __setattr__(self, name, value):
+        # Settings are checked where they enter: at creation and on any later change.
+        if name == "model":
+            super().__setattr__("reader", ModelReader(value))
+        super().__setattr__(name, checked_setting(name, value))
+
+    def __post_init__(self):
+        outputs = _output_count(self.model)
+        if outputs is not None and outputs != len(self.classes):
+            raise SettingError(f"The model answers with {outputs} classes but classes names {len(self.classes)}: "
+                               "give the class names the model was trained with (classes.json, saved with it).")
+        check_tree(self.classes, self.sub_category_of, self.master_category_of)
+
+    @property
+    def reads_photos(self) -> bool:
+        return self.reader.reads_photos
+
+    def known_words(self, titles: list[str]) -> np.ndarray:
+        return self.reader.known_words(titles)
+
+    def probabilities(self, titles: list[str], photos: list | None = None, batch_size: int = 1024):
+        """Calibrated probabilities for each listing and what the model read ("title and photo" or
+        "title only"). `photos`: tensors from `read_photo`, or None, per listing."""
+        raw, source = self.reader.predict(titles, photos, batch_size)
+        return calibrate(raw, self.temperature), source
 
     def decide(self, probabilities, source) -> pd.DataFrame:
         """The top suggestions, and the answer at the most specific sure level (or review)."""
-        top = np.argsort(-probabilities, axis=1)[:, :TOP]  # fewer columns when the model has fewer classes
-        names = np.asarray(self.classes, dtype=object)
-        table = pd.DataFrame({f"suggestion_{k + 1}": names[top[:, k]] if k < top.shape[1] else None
-                              for k in range(TOP)}, index=range(len(probabilities)))
-        for k in range(TOP):
-            table[f"probability_{k + 1}"] = (np.take_along_axis(probabilities, top[:, k:k + 1], axis=1)[:, 0].round(4)
-                                             if k < top.shape[1] else np.nan)
+        table = top_suggestions(probabilities, self.classes)
         thresholds = np.full(len(probabilities), self.threshold)
         if self.title_only_threshold is not None and self.reads_photos:
             thresholds[source == "title only"] = self.title_only_threshold
@@ -284,64 +335,78 @@ class Categorizer:
 
     def score(self, listings: pd.DataFrame, title_column: str = "title", photo_column: str = "photo",
               batch_size: int = 1024, progress: bool = True) -> pd.DataFrame:
-        """Score a table of listings, one output row per input row, in the same order.
+        """Score a table of listings, one output row per input row, in the same order (`score_listings`)."""
+        return score_listings(self, listings, title_column, photo_column, batch_size, progress)
 
-        Odd rows never stop the run: an empty title, or one with no word the model knows (only
-        emoji, another script), goes to review with that reason; a very long title is cut; a
-        missing or damaged photo means the title is read alone. The reason column says which."""
-        if not isinstance(listings, pd.DataFrame) or title_column not in listings:
-            columns = ", ".join(map(str, listings.columns)) if isinstance(listings, pd.DataFrame) else "none"
-            raise WorkshopError(f"score needs a pandas DataFrame with a {title_column!r} column (it has {columns}): "
-                                "name the column of listing titles, or pass title_column=.")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise SettingError(f"batch_size must be a whole number from 1, not {batch_size!r}: 1024 is a good size.")
-        with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back to text, say nothing
-            warnings.simplefilter("ignore")
-            from tqdm.auto import tqdm
 
-        titles, notes = zip(*(self.clean_title(title) for title in listings[title_column])) if len(listings) \
-            else ((), ())
-        titles, notes = list(titles), list(notes)
-        photo_values = list(listings[photo_column]) if photo_column in listings else [None] * len(listings)
-        parts = []
-        bar = tqdm(total=len(listings), desc="scoring", unit=" listings", disable=not progress)
+# ---------------------------------------------------------------- scoring a table of listings
+SCORE_COLUMNS = ["title", *(f"suggestion_{k + 1}" for k in range(TOP)), *(f"probability_{k + 1}" for k in range(TOP)),
+                 "level", "answer", "decision", "read_from", "reason"]
+
+
+def score_listings(categorizer: Categorizer, listings: pd.DataFrame, title_column: str = "title",
+                   photo_column: str = "photo", batch_size: int = 1024, progress: bool = True) -> pd.DataFrame:
+    """Score a table of listings, one output row per input row, in the same order.
+
+    Odd rows never stop the run: an empty title, or one with no word the model knows (only
+    emoji, another script), goes to review with that reason; a very long title is cut; a
+    missing or damaged photo means the title is read alone. The reason column says which."""
+    if not isinstance(listings, pd.DataFrame) or title_column not in listings:
+        columns = ", ".join(map(str, listings.columns)) if isinstance(listings, pd.DataFrame) else "none"
+        raise WorkshopError(f"score needs a pandas DataFrame with a {title_column!r} column (it has {columns}): "
+                            "name the column of listing titles, or pass title_column=.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise SettingError(f"batch_size must be a whole number from 1, not {batch_size!r}: 1024 is a good size.")
+    with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back to text, say nothing
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
+
+    cleaned = [clean_title(title) for title in listings[title_column]]
+    titles, notes = [title for title, _ in cleaned], [note for _, note in cleaned]
+    photo_values = list(listings[photo_column]) if photo_column in listings else [None] * len(listings)
+    parts = []
+    with tqdm(total=len(listings), desc="scoring", unit=" listings", disable=not progress) as bar:
         for start in range(0, len(listings), batch_size):
             chunk = slice(start, start + batch_size)
-            chunk_titles, chunk_notes = titles[chunk], notes[chunk]
-            photos, photo_notes = [], []
-            for value in photo_values[chunk]:
-                photo, note = self.read_photo(value) if self.reads_photos else (None, "")
-                photos.append(photo)
-                photo_notes.append(note)
-            probabilities, source = self.probabilities(chunk_titles, photos, batch_size=batch_size)
-            table = self.decide(probabilities, source)
-            known = self.known_words(chunk_titles)
-            unreadable = np.array([not title for title in chunk_titles]) | (known == 0)
-            reasons = []
-            for title, note, photo_note, words in zip(chunk_titles, chunk_notes, photo_notes, known):
-                why = [note] if note else []
-                if title and words == 0:
-                    why.append("no word of the title is in the model's vocabulary")
-                if photo_note:
-                    why.append(f"photo not used: {photo_note}; read from the title alone")
-                reasons.append("; ".join(why))
-            # A listing the model cannot read gets no suggestions at all: a guess would look like an answer.
-            for column in table.columns:
-                if column.startswith(("suggestion_", "answer")):
-                    table.loc[unreadable, column] = None
-                elif column.startswith("probability_"):
-                    table.loc[unreadable, column] = np.nan
-            table.loc[unreadable, ["level", "decision"]] = REVIEW
-            table.insert(0, "title", [title[:80] for title in chunk_titles])
-            table["reason"] = reasons
-            parts.append(table)
-            bar.update(len(chunk_titles))
-        bar.close()
-        columns = ["title", *(f"suggestion_{k + 1}" for k in range(TOP)), *(f"probability_{k + 1}" for k in range(TOP)),
-                   "level", "answer", "decision", "read_from", "reason"]
-        result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-        result.index = listings.index
-        return result[columns]
+            parts.append(score_chunk(categorizer, titles[chunk], notes[chunk], photo_values[chunk], batch_size))
+            bar.update(len(titles[chunk]))
+    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
+    result.index = listings.index
+    return result[SCORE_COLUMNS]
+
+
+def score_chunk(categorizer: Categorizer, titles: list[str], notes: list[str], photo_values: list,
+                batch_size: int) -> pd.DataFrame:
+    """One batch of cleaned titles (with their notes) and raw photo cells, scored, with reasons."""
+    photos, photo_notes = [], []
+    for value in photo_values:
+        photo, note = read_photo(value) if categorizer.reads_photos else (None, "")
+        photos.append(photo)
+        photo_notes.append(note)
+    probabilities, source = categorizer.probabilities(titles, photos, batch_size=batch_size)
+    table = categorizer.decide(probabilities, source)
+    known = categorizer.known_words(titles)
+    unreadable = np.array([not title for title in titles]) | (known == 0)
+    # A listing the model cannot read gets no suggestions at all: a guess would look like an answer.
+    for column in table.columns:
+        if column.startswith(("suggestion_", "answer")):
+            table.loc[unreadable, column] = None
+        elif column.startswith("probability_"):
+            table.loc[unreadable, column] = np.nan
+    table.loc[unreadable, ["level", "decision"]] = REVIEW
+    table.insert(0, "title", [title[:80] for title in titles])
+    table["reason"] = [reason_for(*parts) for parts in zip(titles, notes, photo_notes, known)]
+    return table
+
+
+def reason_for(title: str, note: str, photo_note: str, known_words: int) -> str:
+    """Why a listing was read as it was: notes on its title and photo ("" when nothing to say)."""
+    why = [note] if note else []
+    if title and known_words == 0:
+        why.append("no word of the title is in the model's vocabulary")
+    if photo_note:
+        why.append(f"photo not used: {photo_note}; read from the title alone")
+    return "; ".join(why)
 
 
 def score_csv(categorizer: Categorizer, source: str | Path, suggestions_path: str | Path,

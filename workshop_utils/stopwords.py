@@ -59,16 +59,16 @@ def download_corpus(download_dir: str | None = None, *, timeout: float = TIMEOUT
 def english_stopwords(timeout: float = TIMEOUT) -> frozenset[str]:
     """NLTK's 179 English stopwords; downloaded when missing (never with WORKSHOP_OFFLINE=1);
     the 33 words of FALLBACK, with a warning that says what changes, when neither works."""
-    from .config import offline
+    from .config import current
 
-    if find_corpus() is None and not offline():
+    if find_corpus() is None and not current().offline:
         download_corpus(timeout=timeout)
     try:
         from nltk.corpus import stopwords
 
         return frozenset(stopwords.words("english"))
     except (LookupError, OSError):
-        why = "WORKSHOP_OFFLINE=1 forbids downloading them" if offline() else "they could not be downloaded"
+        why = "WORKSHOP_OFFLINE=1 forbids downloading them" if current().offline else "they could not be downloaded"
         warnings.warn(f"NLTK's stopwords are not on this machine and {why}, so a built-in list of "
                       f"{len(FALLBACK)} words is used: {FALLBACK_EFFECT}, so your numbers will differ slightly "
                       "from the notebook's; set NLTK_DATA to a folder holding corpora/stopwords.zip for the full "
