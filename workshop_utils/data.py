@@ -65,13 +65,13 @@ COLUMN_NAMES = {
 }
 CATEGORY_LEVELS = ["master_category", "sub_category", "article_type"]
 
-DOWNLOAD_HINT = ("set WORKSHOP_DATA_DIR to a local copy of the data "
-                 "(an instructor can make one with `python -m workshop_utils download --to DIR`), "
+MAKING_A_COPY = "(an instructor can make one with `python -m workshop_utils download --to DIR`)"
+DOWNLOAD_HINT = (f"set WORKSHOP_DATA_DIR to a local copy of the data {MAKING_A_COPY}, "
                  "or connect to the internet and run this again")
 # What to do about a damaged file depends on where it is: the cache is ours to repair; a
 # local copy (often a shared USB stick) is not, and deleting it would not bring it back.
-LOCAL_COPY_ADVICE = ("replace the local copy with a good one (an instructor can make one with "
-                     "`python -m workshop_utils download --to DIR`), or unset WORKSHOP_DATA_DIR to download the data")
+LOCAL_COPY_ADVICE = (f"replace the local copy with a good one {MAKING_A_COPY}, "
+                     "or unset WORKSHOP_DATA_DIR to download the data")
 # Seconds without a byte from the server before an attempt is given up (3 attempts at most).
 TIMEOUT = 10.0
 

@@ -31,6 +31,8 @@ SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM"
 # gigabytes (a "decompression bomb"); a 50-megapixel camera photo is still fine.
 MAX_PIXELS = 60_000_000
 
+# MobileNetV2's smallest ImageNet input: the photos are resized to it for the pretrained backbone.
+PRETRAINED_INPUT_SIZE = 96
 # Where Keras fetches pretrained weights from (used only to see quickly whether we are online).
 WEIGHTS_HOST = ("storage.googleapis.com", 443)
 
@@ -280,7 +282,7 @@ MOBILENET_V2_WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-appl
 WEIGHTS_FOLDER = "weights"  # inside the local copy of the data that `download --to DIR` writes
 
 
-def weights_filename(input_size: int = 96) -> str:
+def weights_filename(input_size: int = PRETRAINED_INPUT_SIZE) -> str:
     return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{input_size}_no_top.h5"
 
 
@@ -305,8 +307,8 @@ def weights_cached(filename: str) -> bool:
     return weights_file(filename) is not None
 
 
-def save_pretrained_weights(folder: str | Path, input_size: int = 96, base_url: str = MOBILENET_V2_WEIGHTS_URL,
-                            timeout: float = 30.0) -> Path:
+def save_pretrained_weights(folder: str | Path, input_size: int = PRETRAINED_INPUT_SIZE,
+                            base_url: str = MOBILENET_V2_WEIGHTS_URL, timeout: float = 30.0) -> Path:
     """Download MobileNetV2's ImageNet weights (about 9 MB) into `folder`, for a machine with no
     internet: the notebook finds them there. Written to a temporary name first, so an interrupted
     download never looks finished. Raises OSError when the download fails."""
@@ -337,7 +339,7 @@ def online(host: tuple[str, int] = WEIGHTS_HOST, timeout: float = 3.0) -> bool:
         return False
 
 
-def pretrained_backbone(input_size: int = 96, timeout: float = 3.0):
+def pretrained_backbone(input_size: int = PRETRAINED_INPUT_SIZE, timeout: float = 3.0):
     """MobileNetV2 without its classifier, with ImageNet weights: (backbone, None), or
     (None, one sentence why not) when the weights are neither cached nor downloadable.
 
