@@ -133,3 +133,18 @@ def test_the_fast_sample_is_one_figure_wherever_it_is_quoted():
         text = " ".join((root / document).read_text(encoding="utf-8").split())
         quoted = re.findall(r"a stratified sample of ([\d,]+ products), (at least \d+ of each class)", text)
         assert quoted == [(size, floor)], f"{document} quotes the fast sample as {quoted}"
+
+
+def test_every_setting_read_is_documented_in_the_readme_and_in_config():
+    """The variables config reads, the README's Settings table and config's docstring name the same."""
+    import re
+
+    from tools import ROOT
+    from workshop_utils import config
+
+    source = (ROOT / "workshop_utils" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'env_(?:flag|path)\("(WORKSHOP_\w+)"\)', source))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## Settings", 1)[1].split("\n## ", 1)[0]
+    in_readme = set(re.findall(r"^\| `(WORKSHOP_\w+)` \|", readme, re.M))
+    in_docstring = set(re.findall(r"^    (WORKSHOP_\w+) ", config.__doc__, re.M))
+    assert read and read == in_readme == in_docstring, (read, in_readme, in_docstring)
