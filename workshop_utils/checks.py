@@ -18,7 +18,6 @@ import importlib
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -288,8 +287,8 @@ def number_check(name: str, hint: str, *, wanted: str, expected: Callable[..., f
             shown=shown(value), value=value, answer=answer)
         return (near_misses and number_slip(value, truth)) or last
 
-    # The exercise module that calls this declares the check (its notebook picks the solution).
-    return Exercise(name, test, hint, module=sys._getframe(1).f_globals.get("__name__"))
+    # `expected` is written in the exercise module that declares the check: its notebook's solutions.
+    return Exercise(name, test, hint, module=expected.__module__)
 
 
 def load(notebook: str) -> ExerciseSet:
