@@ -18,6 +18,7 @@ rebuilt only when its inputs change.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import itertools
 import json
@@ -234,12 +235,13 @@ def browser_for_slide_test() -> None:
         print(f"Installing {' and '.join(missing)} failed: the browser tests will be skipped.")
 
 
-def pytest_run(label: str, python: Path, selection: list[str], log: Path, **environment: str) -> tuple[str, bool]:
-    """One pytest run, its output kept in `log` (two runs share the screen otherwise)."""
+def pytest_run(label: str, python: Path, selection: list[str], log: Path | None = None,
+               **environment: str) -> tuple[str, bool]:
+    """One pytest run: on the screen, or into `log` when another run has the screen."""
     started = time.monotonic()
-    with log.open("w", encoding="utf-8") as output:
+    with log.open("w", encoding="utf-8") if log else contextlib.nullcontext() as output:
         report = subprocess.run([str(python), "-m", "pytest", *selection], cwd=ROOT, stdout=output,
-                                stderr=subprocess.STDOUT, env={**os.environ, **environment})
+                                stderr=subprocess.STDOUT if log else None, env={**os.environ, **environment})
     print(f"--- {label}: {'passed' if report.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s",
           flush=True)
     return label, report.returncode == 0
@@ -264,18 +266,20 @@ def test() -> None:
          ["-m", "not browser", "--ignore", "tests/test_style.py", "--ignore", "tests/test_slides.py",
           "tests", f"solutions/{course().notebook('04').name}.ipynb"]),
     ]
-    # Two lanes, one per core: the notebooks (which keep both cores busy only while a model trains)
-    # beside the other two runs, one after the other. The second lane saves models in a cache of its
-    # own, so notebook 04 there never writes where notebook 06 of the first lane reads.
+    # Two lanes, one per core: the notebooks (which keep both cores busy only while a model trains),
+    # shown as they run, beside the other two runs, one after the other, whose output is shown when
+    # they end. The second lane saves models in a cache of its own, so notebook 04 there never
+    # writes where notebook 06 of the first lane reads.
     with tempfile.TemporaryDirectory(prefix="workshop-test-") as folder:
+        print(f"=== {runs[0][0]} (shown below), beside: {'; then '.join(label for label, _, _ in runs[1:])} "
+              "(shown at the end) ===", flush=True)
         logs = {label: Path(folder) / f"run-{index}.log" for index, (label, _, _) in enumerate(runs)}
-        print("Running:\n" + "\n".join(f"  {label}" for label, _, _ in runs), flush=True)
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as lanes:
-            first = lanes.submit(pytest_run, *runs[0], logs[runs[0][0]])
+            first = lanes.submit(pytest_run, *runs[0])
             second = lanes.submit(lambda: [pytest_run(*run, logs[run[0]], WORKSHOP_CACHE=str(Path(folder) / "cache"))
                                            for run in runs[1:]])
             results = [first.result(), *second.result()]
-        for label, _, _ in runs:
+        for label, _, _ in runs[1:]:
             print(f"\n=== {label} ===\n{logs[label].read_text(encoding='utf-8', errors='replace')}", flush=True)
     failures = [label for label, passed in results if not passed]
     if failures:
