@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import answer_key, course, slides
+from tools import answer_key, course, guide_tables, slides
 from tools import ROOT
 
 DECKS = [ROOT / "slides" / f"{name}.ipynb" for name in course.decks()]
@@ -203,26 +203,39 @@ def test_decks_draw_with_the_notebooks_settings(deck):
 
 
 # ---------------------------------------------------------------- the guide
-def guide_rows(heading: str) -> list[list[str]]:
-    """The table rows of one section of the guide, as lists of cells."""
-    section = GUIDE.read_text(encoding="utf-8").split(f"\n## {heading}", 1)[1].split("\n## ", 1)[0]
-    return [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in section.splitlines() if line.startswith("|") and not line.startswith("|---")]
+def generated_rows(table: list[str]) -> list[list[str]]:
+    """The rows of a table tools/guide_tables.py writes into the guide, header and rule left out, as
+    lists of cells; the guide holds that table as it is (or it is stale)."""
+    assert "\n".join(table) in GUIDE.read_text(encoding="utf-8"), (
+        f"slides/README.md: the table '{table[0]}' is stale; run `python -m tools notebooks`")
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table[2:]]
 
 
 def test_the_run_sheet_names_each_notebooks_core_and_optional_exercises():
-    rows = {row[0][:2]: row for row in guide_rows("Run sheet")[1:] if row[0][:2].isdigit()}
-    assert sorted(rows) == [entry.number for entry in course.NOTEBOOKS], "the run sheet's notebooks"
-    for number, row in rows.items():
-        exercises = answer_key.exercises(solution(number))
+    """The run sheet (written from tools/course.py by tools/guide_tables.py) has a row per notebook,
+    in order, the concepts deck's after the notebook it follows; the exercises are the notebook's."""
+    rows = generated_rows(guide_tables.run_sheet(ROOT))
+    numbers = [row[0][:2] for row in rows if row[0][:2].isdigit()]
+    assert numbers == [entry.number for entry in course.NOTEBOOKS], "the run sheet's notebooks"
+    blocks = [row[0] for row in rows]
+    for concepts in course.CONCEPTS:
+        at = blocks.index(f"{concepts.block}, {concepts.minutes} min")
+        assert at and blocks[at - 1][:2] == concepts.after, (
+            f"run sheet: deck {concepts.deck} comes after notebook {concepts.after}")
+    for row in rows:
+        if not row[0][:2].isdigit():
+            continue
+        exercises = answer_key.exercises(solution(row[0][:2]))
         for column, optional in ((2, False), (3, True)):
             listed = [int(n) for n in re.findall(r"\d+", row[column])]
             assert listed == [e.number for e in exercises if e.optional == optional], (
-                f"run sheet, notebook {number}: {'optional' if optional else 'core'} exercises {listed}")
+                f"run sheet, notebook {row[0][:2]}: {'optional' if optional else 'core'} exercises {listed}")
 
 
 def test_the_guides_deck_table_counts_each_decks_slides():
-    counts = {row[0].strip("`"): row[2] for row in guide_rows("The decks")[1:]}
+    """The deck table's slide counts, counted here as reveal.js groups the cells (slide_groups)."""
+    counts = {row[0].strip("`"): row[2] for row in generated_rows(guide_tables.deck_table(ROOT))}
+    assert list(counts) == course.decks(), "the deck table's decks"
     for deck in DECKS:
-        assert counts.get(deck.stem) == str(slides.count_slides(nbformat.read(deck, as_version=4))), (
+        assert counts[deck.stem] == str(len(slide_groups(deck))), (
             f"slides/README.md, The decks: the slide count of {deck.stem}")

@@ -250,7 +250,7 @@ def render(notebook) -> str:
 def expected_files(root: Path) -> dict[Path, str]:
     """Every file this module writes, with the text it should hold: the solutions normalised, the
     student copies, and the files derived from the solutions (DERIVED)."""
-    from . import readme_table, solution_texts
+    from . import guide_tables, readme_table, solution_texts
 
     files, solutions = {}, {}
     for path in sorted((root / SOLUTIONS).glob("*.ipynb")):
@@ -258,7 +258,7 @@ def expected_files(root: Path) -> dict[Path, str]:
         solutions[path] = normalise(solution, SOLUTIONS, path.name)
         files[path] = render(solutions[path])
         files[root / STUDENT_COPIES / path.name] = render(student_copy(solution, path.name))
-    for derive in (readme_table.expected, solution_texts.expected):
+    for derive in (readme_table.expected, guide_tables.expected, solution_texts.expected):
         files.update(derive(root, solutions))
     return files
 
