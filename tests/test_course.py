@@ -117,7 +117,7 @@ def test_the_readme_table_is_written_from_the_manifest_and_nothing_else_changes(
     optional = [entry for entry in course.NOTEBOOKS if entry.optional]
     assert written.count("*(optional)*") == len(optional)
     assert readme_table.with_table(written) == written
-    with pytest.raises(readme_table.ManifestError, match="exactly one table of notebooks"):
+    with pytest.raises(readme_table.ManifestError, match="exactly one table whose header line starts"):
         readme_table.with_table("no table here\n")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import course
-from .readme_table import ManifestError
+from .readme_table import ManifestError, replace_table
 
 GUIDE = "slides/README.md"
 DECK_HEADER = "| deck | when | slides | what |"
@@ -92,23 +92,10 @@ def run_sheet(root: Path) -> list[str]:
     return [RUN_HEADER, RUN_RULE, *rows]
 
 
-def with_table(text: str, header: str, table: list[str], where: str = GUIDE) -> str:
-    """`text` with the table that starts at the line `header` replaced by `table`."""
-    lines = text.split("\n")
-    starts = [index for index, line in enumerate(lines) if line.strip() == header]
-    if len(starts) != 1:
-        raise ManifestError(f"{where} needs exactly one table starting with the header line '{header}' "
-                            f"(found {len(starts)}): put it back, then run `python -m tools notebooks`.")
-    start = end = starts[0]
-    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
-        end += 1
-    return "\n".join(lines[:start] + table + lines[end + 1:])
-
-
 def with_tables(text: str, root: Path, where: str = GUIDE) -> str:
     """`text` (the guide) with its deck table and run sheet rewritten from the manifest."""
-    text = with_table(text, DECK_HEADER, deck_table(root), where)
-    return with_table(text, RUN_HEADER, run_sheet(root), where)
+    text = replace_table(text, DECK_HEADER, deck_table(root), where)
+    return replace_table(text, RUN_HEADER, run_sheet(root), where)
 
 
 def expected(root: Path, solutions: dict) -> dict[Path, str]:

@@ -44,17 +44,22 @@ def unlisted(root: Path, solutions) -> list[str]:
                for name in sorted(listed - found)])
 
 
-def with_table(text: str, where: str = README) -> str:
-    """`text` (the README) with its table of notebooks rewritten from the manifest."""
+def replace_table(text: str, header: str, table: list[str], where: str) -> str:
+    """`text` with the markdown table whose header line starts with `header` replaced by `table`."""
     lines = text.split("\n")
-    starts = [index for index, line in enumerate(lines) if line.startswith("| # | Part | Time |")]
+    starts = [index for index, line in enumerate(lines) if line.strip().startswith(header)]
     if len(starts) != 1:
-        raise ManifestError(f"{where} needs exactly one table of notebooks, starting with the header line "
-                         f"'{HEADER}' (found {len(starts)}): put it back, then run `python -m tools notebooks`.")
+        raise ManifestError(f"{where} needs exactly one table whose header line starts '{header}' "
+                            f"(found {len(starts)}): put it back, then run `python -m tools notebooks`.")
     start = end = starts[0]
     while end + 1 < len(lines) and lines[end + 1].startswith("|"):
         end += 1
-    return "\n".join(lines[:start] + table() + lines[end + 1:])
+    return "\n".join(lines[:start] + table + lines[end + 1:])
+
+
+def with_table(text: str, where: str = README) -> str:
+    """`text` (the README) with its table of notebooks rewritten from the manifest."""
+    return replace_table(text, "| # | Part | Time |", table(), where)  # whatever its other columns say
 
 
 def expected(root: Path, solutions: dict) -> dict[Path, str]:
