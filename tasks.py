@@ -242,7 +242,8 @@ def pytest_run(label: str, python: Path, selection: list[str], log: Path | None 
     with log.open("w", encoding="utf-8") if log else contextlib.nullcontext() as output:
         report = subprocess.run([str(python), "-m", "pytest", *selection], cwd=ROOT, stdout=output,
                                 stderr=subprocess.STDOUT if log else None, env={**os.environ, **environment})
-    print(f"--- {label}: {'passed' if report.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s",
+    # On a line of its own: the other lane's pytest may be in the middle of a line of dots.
+    print(f"\n--- {label}: {'passed' if report.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s",
           flush=True)
     return label, report.returncode == 0
 
